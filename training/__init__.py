@@ -1,0 +1,1 @@
+"""xinan training chain: vocab → pretrain → finetune → export (see training/README.md)."""

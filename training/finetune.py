@@ -1,0 +1,198 @@
+"""Fine-tuning on dev.json: stratified 5-fold CV report, weak-label ablation, then the final model.
+
+Every fold starts from the same pretrained encoder (or an HF checkpoint folder via --init), trains
+for a fixed number of epochs (no early stopping: the held-out fold is never looked at while
+training) with the paper's class-weighted cross-entropy, and is scored once.
+"""
+from __future__ import annotations
+
+import json
+import math
+import time
+from pathlib import Path
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+from .corpus import load_dev
+from .inputs import build_input
+from .metrics import mean_std, report, stratified_folds
+from .model import BertConfig, BertForSequenceClassification, load_hf_state_dict, read_checkpoint_dir
+from .runlog import RunLog, set_threads
+from .tokenizer import Tokenizer, tokenizer_json
+
+LABELS = ["Nonsense", "Humanoid Mimicry", "Linguistic Neglect", "Unamiable Judgment", "Toxic Language",
+          "Unauthorized Preachment", "Nonfactual Statement", "Safe Response"]
+CLASS_WEIGHTS = [2, 2, 0.5, 2, 2, 2, 2, 0.5]  # Qiu et al. 2023
+
+
+def add_args(p):
+    here = Path(__file__).resolve().parent.parent
+    p.add_argument("--dev", type=Path, default=here.parent / "shared/data/dialoguesafety/dev.json")
+    p.add_argument("--init", type=Path, default=None, help="encoder folder (default: RUNS/pretrain/model)")
+    p.add_argument("--epochs", type=int, default=6)
+    p.add_argument("--lr", type=float, default=2e-4)
+    p.add_argument("--batch", type=int, default=16)
+    p.add_argument("--max-len", type=int, default=256)
+    p.add_argument("--folds", type=int, default=5)
+    p.add_argument("--weak", default="", help="comma list of kind:count, e.g. neglect:300,safe:300")
+    p.add_argument("--no-cv", action="store_true", help="skip CV, train only the final model")
+    p.add_argument("--no-final", action="store_true", help="CV only")
+    p.add_argument("--name", default=None, help="run sub-folder (default: derived from --weak)")
+    p.add_argument("--limit", type=int, default=None, help="use only N dev items (smoke runs)")
+
+
+def load_init(path: Path):
+    """(config, state dict, tokenizer) from our pretrain folder or an HF checkpoint folder."""
+    cfg, sd = read_checkpoint_dir(path)
+    if (path / "tokenizer.json").exists():
+        tok = Tokenizer.load(path / "tokenizer.json")
+    else:  # an HF folder with vocab.txt only (e.g. bert-base-chinese): add our speaker markers
+        vocab = (path / "vocab.txt").read_text(encoding="utf-8").split("\n")
+        vocab = [v for v in vocab if v] + [m for m in ("[seeker]", "[supporter]") if m not in vocab]
+        tok = Tokenizer(vocab)
+    return cfg, sd, tok
+
+
+def new_model(cfg: BertConfig, sd: dict, vocab_size: int) -> BertForSequenceClassification:
+    if vocab_size > cfg.vocab_size:  # markers appended to an HF vocab: grow the embedding table
+        emb = sd.get("bert.embeddings.word_embeddings.weight", sd.get("embeddings.word_embeddings.weight"))
+        extra = emb.new_empty(vocab_size - cfg.vocab_size, emb.shape[1]).normal_(0, cfg.initializer_range)
+        grown = torch.cat([emb, extra])
+        sd = {k: (grown if k.endswith("embeddings.word_embeddings.weight") else v) for k, v in sd.items()}
+        cfg = BertConfig.from_dict({**cfg.to_dict(), "vocab_size": vocab_size})
+    model = BertForSequenceClassification(cfg, len(LABELS))
+    load_hf_state_dict(model, sd)
+    return model
+
+
+def encode_dev(items: list[dict], tok: Tokenizer) -> list[dict]:
+    role = {0: "seeker", 1: "supporter"}
+    return [{"context": [tok.encode_turn(role[r], t) for r, t in it["context"]],
+             "response": tok.encode_turn("supporter", it["response"]), "label": it["label"], "id": it["id"]}
+            for it in items]
+
+
+def collate(items: list[dict], tok: Tokenizer, max_len: int):
+    built = [build_input(it["context"], it["response"], max_len, tok.cls_id, tok.sep_id) for it in items]
+    width = max(len(b.input_ids) for b in built)
+    ids = torch.zeros(len(built), width, dtype=torch.long)
+    types = torch.zeros_like(ids)
+    for i, b in enumerate(built):
+        ids[i, :len(b.input_ids)] = torch.tensor(b.input_ids)
+        types[i, :len(b.token_type_ids)] = torch.tensor(b.token_type_ids)
+    return ids, (ids != tok.pad_id).long(), types
+
+
+def batches(items: list[dict], size: int, rng) -> list[list[dict]]:
+    """Shuffled batches of similar length, so little time goes into padding."""
+    order = rng.permutation(len(items))
+    chunks = [order[i:i + size * 8] for i in range(0, len(order), size * 8)]
+    out = []
+    for ch in chunks:
+        ch = sorted(ch, key=lambda i: len(items[i]["response"]) + sum(map(len, items[i]["context"])))
+        out += [[items[i] for i in ch[j:j + size]] for j in range(0, len(ch), size)]
+    return [out[i] for i in rng.permutation(len(out))]
+
+
+def train(model, items, tok, a, seed: int, log=None):
+    rng = np.random.default_rng(seed)
+    torch.manual_seed(seed)
+    steps = a.epochs * math.ceil(len(items) / a.batch)
+    opt = torch.optim.AdamW(model.parameters(), lr=a.lr, weight_decay=0.01)
+    sched = torch.optim.lr_scheduler.LambdaLR(
+        opt, lambda s: min((s + 1) / max(1, 0.1 * steps), max(0.0, (steps - s) / (0.9 * steps))))
+    weights = torch.tensor(CLASS_WEIGHTS, dtype=torch.float)
+    model.train()
+    for ep in range(a.epochs):
+        tot, n = 0.0, 0
+        for b in batches(items, a.batch, rng):
+            ids, att, types = collate(b, tok, a.max_len)
+            logits, _ = model(ids, att, types)
+            loss = F.cross_entropy(logits, torch.tensor([it["label"] for it in b]), weight=weights)
+            opt.zero_grad(set_to_none=True)
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+            opt.step()
+            sched.step()
+            tot, n = tot + loss.item() * len(b), n + len(b)
+        if log:
+            log(f"  epoch {ep + 1}/{a.epochs} loss {tot / n:.4f}")
+    return model
+
+
+@torch.no_grad()
+def predict(model, items, tok, max_len: int, batch: int = 32) -> np.ndarray:
+    model.eval()
+    out = []
+    for i in range(0, len(items), batch):
+        ids, att, types = collate(items[i:i + batch], tok, max_len)
+        out.append(model(ids, att, types)[0].softmax(-1).numpy())
+    return np.concatenate(out)
+
+
+def parse_weak(spec: str) -> list[tuple[str, int]]:
+    out = []
+    for part in filter(None, spec.split(",")):
+        kind, _, n = part.partition(":")
+        out.append((kind.strip(), int(n or 300)))
+    return out
+
+
+def weak_items(a, tok) -> list[dict]:
+    spec = parse_weak(a.weak)
+    if not spec:
+        return []
+    from .pretrain import Packed
+    from .weak import generate
+
+    pk = Packed(a.runs / "pack/corpus.npz", tok)
+    return [it for kind, n in spec for it in generate(pk, tok, kind, n, a.seed)]
+
+
+def run(a):
+    set_threads(a.threads)
+    name = a.name or ("base" if not a.weak else a.weak.replace(":", "").replace(",", "+"))
+    out = a.runs / "finetune" / name
+    log = RunLog(out, "finetune", vars(a))
+    init = a.init or a.runs / "pretrain/model"
+    cfg, sd, tok = load_init(init)
+    items = encode_dev(load_dev(a.dev), tok)[: a.limit]
+    weak = weak_items(a, tok)
+    log(f"dev items {len(items)} weak items {len(weak)} init {init}")
+    labels = [it["label"] for it in items]
+    if not a.no_cv:
+        oof = np.zeros((len(items), len(LABELS)))
+        reports = []
+        for f, val_idx in enumerate(stratified_folds(labels, a.folds, a.seed)):
+            t0 = time.time()
+            val = set(val_idx.tolist())
+            tr = [it for i, it in enumerate(items) if i not in val] + weak
+            model = train(new_model(cfg, sd, len(tok)), tr, tok, a, a.seed + f)
+            probs = predict(model, [items[i] for i in val_idx], tok, a.max_len)
+            oof[val_idx] = probs
+            rep = report([labels[i] for i in val_idx], probs.argmax(1), len(LABELS))
+            reports.append(rep)
+            log(f"fold {f}: acc {rep['accuracy']:.4f} wF1 {rep['weighted_f1']:.4f} "
+                f"bin {rep['binary_accuracy']:.4f} ({time.time() - t0:.0f}s)")
+        summary = {"protocol": f"stratified {a.folds}-fold CV on dev.json ({len(items)} items), seed {a.seed}",
+                   "settings": {k: str(v) for k, v in vars(a).items()}, "folds": reports,
+                   "summary": mean_std(reports), "pooled": report(labels, oof.argmax(1), len(LABELS))}
+        (out / "cv.json").write_text(json.dumps(summary, indent=1))
+        np.save(out / "oof_probs.npy", oof)
+        s = summary["summary"]
+        log(f"CV acc {s['accuracy']['mean']:.4f}±{s['accuracy']['std']:.4f} "
+            f"wF1 {s['weighted_f1']['mean']:.4f}±{s['weighted_f1']['std']:.4f} "
+            f"bin acc {s['binary_accuracy']['mean']:.4f}±{s['binary_accuracy']['std']:.4f}")
+    if not a.no_final:
+        model = train(new_model(cfg, sd, len(tok)), items + weak, tok, a, a.seed, log)
+        final = out / "final"
+        final.mkdir(parents=True, exist_ok=True)
+        torch.save(model.state_dict(), final / "model.pt")
+        meta = {"labels": LABELS, "max_len": a.max_len, "init": str(init), "weak": a.weak,
+                "epochs": a.epochs, "lr": a.lr, "seed": a.seed}
+        (final / "config.json").write_text(json.dumps({"model_type": "bert", **model.bert.config.to_dict(),
+                                                       "xinan": meta}, indent=1))
+        (final / "tokenizer.json").write_text(json.dumps(tokenizer_json(tok.vocab), ensure_ascii=False))
+        log(f"saved final model to {final}")

@@ -1,0 +1,247 @@
+"""A BERT encoder whose parameter names are HuggingFace BertModel's state-dict keys.
+
+Keeping HF's names means a real bert-base-chinese checkpoint (pytorch_model.bin with `bert.*` keys)
+loads into the same classes with `load_hf_state_dict`, and the finetune/export scripts work unchanged.
+"""
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+
+@dataclass
+class BertConfig:
+    vocab_size: int
+    hidden_size: int = 256
+    num_hidden_layers: int = 4
+    num_attention_heads: int = 4
+    intermediate_size: int = 1024
+    max_position_embeddings: int = 512
+    type_vocab_size: int = 2
+    hidden_dropout_prob: float = 0.1
+    attention_probs_dropout_prob: float = 0.1
+    layer_norm_eps: float = 1e-12
+    initializer_range: float = 0.02
+    pad_token_id: int = 0
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "BertConfig":
+        return cls(**{k: d[k] for k in cls.__dataclass_fields__ if k in d})
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+class Embeddings(nn.Module):
+    def __init__(self, c: BertConfig):
+        super().__init__()
+        self.word_embeddings = nn.Embedding(c.vocab_size, c.hidden_size, padding_idx=c.pad_token_id)
+        self.position_embeddings = nn.Embedding(c.max_position_embeddings, c.hidden_size)
+        self.token_type_embeddings = nn.Embedding(c.type_vocab_size, c.hidden_size)
+        self.LayerNorm = nn.LayerNorm(c.hidden_size, eps=c.layer_norm_eps)
+        self.dropout = nn.Dropout(c.hidden_dropout_prob)
+
+    def forward(self, input_ids, token_type_ids):
+        pos = torch.arange(input_ids.shape[1], device=input_ids.device).unsqueeze(0)
+        x = self.word_embeddings(input_ids) + self.position_embeddings(pos) + self.token_type_embeddings(token_type_ids)
+        return self.dropout(self.LayerNorm(x))
+
+
+class SelfAttention(nn.Module):
+    def __init__(self, c: BertConfig):
+        super().__init__()
+        self.heads = c.num_attention_heads
+        self.head_dim = c.hidden_size // c.num_attention_heads
+        self.query = nn.Linear(c.hidden_size, c.hidden_size)
+        self.key = nn.Linear(c.hidden_size, c.hidden_size)
+        self.value = nn.Linear(c.hidden_size, c.hidden_size)
+        self.dropout_p = c.attention_probs_dropout_prob
+
+    def _split(self, x):
+        b, s, _ = x.shape
+        return x.view(b, s, self.heads, self.head_dim).transpose(1, 2)
+
+    def forward(self, x, bias):
+        q, k, v = self._split(self.query(x)), self._split(self.key(x)), self._split(self.value(x))
+        # Explicit matmul/softmax rather than SDPA: it exports to plain ONNX ops that every runtime has.
+        scores = q @ k.transpose(-1, -2) / math.sqrt(self.head_dim) + bias
+        probs = F.dropout(scores.softmax(-1), self.dropout_p, self.training)
+        out = (probs @ v).transpose(1, 2)
+        return out.reshape(out.shape[0], out.shape[1], -1)
+
+
+class DenseNorm(nn.Module):
+    """HF's BertSelfOutput / BertOutput: dense → dropout → residual LayerNorm."""
+
+    def __init__(self, c: BertConfig, d_in: int):
+        super().__init__()
+        self.dense = nn.Linear(d_in, c.hidden_size)
+        self.LayerNorm = nn.LayerNorm(c.hidden_size, eps=c.layer_norm_eps)
+        self.dropout = nn.Dropout(c.hidden_dropout_prob)
+
+    def forward(self, x, residual):
+        return self.LayerNorm(self.dropout(self.dense(x)) + residual)
+
+
+class Attention(nn.Module):
+    def __init__(self, c: BertConfig):
+        super().__init__()
+        self.self = SelfAttention(c)
+        self.output = DenseNorm(c, c.hidden_size)
+
+    def forward(self, x, bias):
+        return self.output(self.self(x, bias), x)
+
+
+class Intermediate(nn.Module):
+    def __init__(self, c: BertConfig):
+        super().__init__()
+        self.dense = nn.Linear(c.hidden_size, c.intermediate_size)
+
+    def forward(self, x):
+        return F.gelu(self.dense(x))
+
+
+class Layer(nn.Module):
+    def __init__(self, c: BertConfig):
+        super().__init__()
+        self.attention = Attention(c)
+        self.intermediate = Intermediate(c)
+        self.output = DenseNorm(c, c.intermediate_size)
+
+    def forward(self, x, bias):
+        a = self.attention(x, bias)
+        return self.output(self.intermediate(a), a)
+
+
+class Encoder(nn.Module):
+    def __init__(self, c: BertConfig):
+        super().__init__()
+        self.layer = nn.ModuleList(Layer(c) for _ in range(c.num_hidden_layers))
+
+    def forward(self, x, bias):
+        for layer in self.layer:
+            x = layer(x, bias)
+        return x
+
+
+class Pooler(nn.Module):
+    def __init__(self, c: BertConfig):
+        super().__init__()
+        self.dense = nn.Linear(c.hidden_size, c.hidden_size)
+
+    def forward(self, x):
+        return torch.tanh(self.dense(x[:, 0]))
+
+
+class BertModel(nn.Module):
+    def __init__(self, c: BertConfig):
+        super().__init__()
+        self.config = c
+        self.embeddings = Embeddings(c)
+        self.encoder = Encoder(c)
+        self.pooler = Pooler(c)
+
+    def forward(self, input_ids, attention_mask, token_type_ids):
+        # Additive mask: 0 where attended, a large negative where padded.
+        bias = (1.0 - attention_mask[:, None, None, :].to(torch.float32)) * -10000.0
+        seq = self.encoder(self.embeddings(input_ids, token_type_ids), bias)
+        return seq, self.pooler(seq)
+
+
+def init_weights(module: nn.Module, std: float):
+    for m in module.modules():
+        if isinstance(m, nn.Linear):
+            nn.init.normal_(m.weight, std=std)
+            nn.init.zeros_(m.bias)
+        elif isinstance(m, nn.Embedding):
+            nn.init.normal_(m.weight, std=std)
+            if m.padding_idx is not None:
+                m.weight.data[m.padding_idx].zero_()
+        elif isinstance(m, nn.LayerNorm):
+            nn.init.ones_(m.weight)
+            nn.init.zeros_(m.bias)
+
+
+class PredictionHead(nn.Module):
+    """HF's cls.predictions: transform (dense, gelu, LayerNorm) then the tied decoder + bias."""
+
+    def __init__(self, c: BertConfig, embedding: nn.Embedding):
+        super().__init__()
+        self.transform = nn.Module()
+        self.transform.dense = nn.Linear(c.hidden_size, c.hidden_size)
+        self.transform.LayerNorm = nn.LayerNorm(c.hidden_size, eps=c.layer_norm_eps)
+        self.bias = nn.Parameter(torch.zeros(c.vocab_size))
+        self.embedding = embedding
+
+    def forward(self, h):
+        h = self.transform.LayerNorm(F.gelu(self.transform.dense(h)))
+        return h @ self.embedding.weight.t() + self.bias
+
+
+class BertForPreTraining(nn.Module):
+    """Masked-LM + a binary response-matching head (HF's cls.seq_relationship slot)."""
+
+    def __init__(self, c: BertConfig):
+        super().__init__()
+        self.bert = BertModel(c)
+        self.cls = nn.Module()
+        self.cls.predictions = PredictionHead(c, self.bert.embeddings.word_embeddings)
+        self.cls.seq_relationship = nn.Linear(c.hidden_size, 2)
+        init_weights(self, c.initializer_range)
+
+    def state_dict_hf(self) -> dict:
+        sd = {k: v for k, v in self.state_dict().items() if not k.startswith("cls.predictions.embedding")}
+        sd["cls.predictions.decoder.weight"] = self.bert.embeddings.word_embeddings.weight.detach()
+        return sd
+
+
+class BertForSequenceClassification(nn.Module):
+    def __init__(self, c: BertConfig, num_labels: int):
+        super().__init__()
+        self.bert = BertModel(c)
+        self.dropout = nn.Dropout(c.hidden_dropout_prob)
+        self.classifier = nn.Linear(c.hidden_size, num_labels)
+        init_weights(self, c.initializer_range)
+
+    def forward(self, input_ids, attention_mask, token_type_ids):
+        _, pooled = self.bert(input_ids, attention_mask, token_type_ids)
+        return self.classifier(self.dropout(pooled)), pooled
+
+
+def load_hf_state_dict(model: nn.Module, sd: dict) -> list[str]:
+    """Load `bert.*` weights from an HF-layout state dict into `model.bert`; returns keys left unused.
+
+    Accepts both `bert.encoder…` (BertForPreTraining / …ForSequenceClassification checkpoints) and bare
+    `encoder…` (BertModel checkpoints). Old TF-converted checkpoints name LayerNorm params gamma/beta.
+    """
+    own = model.bert.state_dict()
+    loaded, unused = {}, []
+    for key, val in sd.items():
+        k = key[5:] if key.startswith("bert.") else key
+        k = k.replace("LayerNorm.gamma", "LayerNorm.weight").replace("LayerNorm.beta", "LayerNorm.bias")
+        if k in own and own[k].shape == val.shape:
+            loaded[k] = val
+        else:
+            unused.append(key)
+    missing = [k for k in own if k not in loaded and not k.endswith("position_ids")]
+    if missing:
+        raise ValueError(f"checkpoint lacks {len(missing)} encoder weights, e.g. {missing[:3]}")
+    model.bert.load_state_dict(loaded, strict=False)
+    return unused
+
+
+def read_checkpoint_dir(path: Path) -> tuple[BertConfig, dict]:
+    """An HF-style folder: config.json + pytorch_model.bin (or our pretrain's model.pt)."""
+    cfg = BertConfig.from_dict(json.loads((path / "config.json").read_text()))
+    for name in ("pytorch_model.bin", "model.pt"):
+        if (path / name).exists():
+            sd = torch.load(path / name, map_location="cpu", weights_only=True)
+            return cfg, sd.get("model", sd) if isinstance(sd, dict) and "model" in sd else sd
+    raise FileNotFoundError(f"{path}: no pytorch_model.bin or model.pt")

@@ -1,0 +1,67 @@
+"""int8 dynamic quantization of an ONNX BERT with `onnx` and `numpy` only (Debian has no onnxruntime).
+
+Each MatMul whose weight is a constant becomes DynamicQuantizeLinear(x) → MatMulInteger(x_q, W_q) →
+Cast → Mul(x_scale · w_scale[col]): the graph onnxruntime's own dynamic quantization produces, with
+symmetric int8 weights and one scale per output column. The word-embedding table is stored as int8
+with one scale per row and dequantized once per run before the Gather. Small Gemms (pooler,
+classifier) stay fp32: they are a fraction of a percent of the work.
+"""
+from __future__ import annotations
+
+import numpy as np
+import onnx
+from onnx import helper, numpy_helper, TensorProto
+
+
+def _per_column_int8(w: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    scale = np.abs(w).max(axis=0) / 127.0
+    scale[scale == 0] = 1.0
+    return np.clip(np.round(w / scale), -127, 127).astype(np.int8), scale.astype(np.float32)
+
+
+def _per_row_int8(w: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    q, s = _per_column_int8(w.T)
+    return q.T.copy(), s
+
+
+def quantize(model: onnx.ModelProto, embedding_name_hint: str = "word_embeddings") -> onnx.ModelProto:
+    graph = model.graph
+    inits = {i.name: i for i in graph.initializer}
+    new_nodes, drop = [], set()
+    for node in graph.node:
+        if node.op_type == "MatMul" and node.input[1] in inits and len(inits[node.input[1]].dims) == 2:
+            w = numpy_helper.to_array(inits[node.input[1]])
+            q, scale = _per_column_int8(w)
+            base = node.input[1]
+            graph.initializer.extend([numpy_helper.from_array(q, base + "_q"),
+                                      numpy_helper.from_array(scale, base + "_scale"),
+                                      numpy_helper.from_array(np.zeros(q.shape[1], np.int8), base + "_zp")])
+            drop.add(base)
+            x, y = node.input[0], node.output[0]
+            new_nodes += [
+                helper.make_node("DynamicQuantizeLinear", [x], [y + "_xq", y + "_xs", y + "_xzp"]),
+                helper.make_node("MatMulInteger", [y + "_xq", base + "_q", y + "_xzp", base + "_zp"], [y + "_i32"]),
+                helper.make_node("Cast", [y + "_i32"], [y + "_f"], to=TensorProto.FLOAT),
+                helper.make_node("Mul", [y + "_xs", base + "_scale"], [y + "_s"]),
+                helper.make_node("Mul", [y + "_f", y + "_s"], [y]),
+            ]
+        elif node.op_type == "Gather" and embedding_name_hint in node.input[0] and node.input[0] in inits:
+            w = numpy_helper.to_array(inits[node.input[0]])
+            q, scale = _per_row_int8(w)
+            base = node.input[0]
+            graph.initializer.extend([numpy_helper.from_array(q, base + "_q"),
+                                      numpy_helper.from_array(scale, base + "_scale")])
+            drop.add(base)
+            new_nodes += [
+                helper.make_node("DequantizeLinear", [base + "_q", base + "_scale"], [base + "_deq"], axis=0),
+                helper.make_node("Gather", [base + "_deq", node.input[1]], list(node.output), axis=0),
+            ]
+        else:
+            new_nodes.append(node)
+    del graph.node[:]
+    graph.node.extend(new_nodes)
+    keep = [i for i in graph.initializer if i.name not in drop]
+    del graph.initializer[:]
+    graph.initializer.extend(keep)
+    onnx.checker.check_model(model)
+    return model
