@@ -1,0 +1,31 @@
+/** Turns a parse result into the records storage keeps: one Dataset, its Dialogues and Items. */
+import { itemsFromDialogue, type Dataset, type Dialogue, type Item, type ParseResult } from './model';
+
+export interface DatasetRecords {
+  dataset: Dataset;
+  dialogues: Dialogue[];
+  items: Item[];
+}
+
+export interface DatasetMeta {
+  id: string;
+  name: string;
+  sourceFile: string;
+  /** Epoch ms; passed in so this stays pure and testable. */
+  createdAt: number;
+}
+
+export function buildDataset(result: ParseResult, meta: DatasetMeta): DatasetRecords {
+  const items = result.dialogues.flatMap((d) => itemsFromDialogue(meta.id, d));
+  return {
+    dataset: {
+      ...meta,
+      format: result.format,
+      dialogueCount: result.dialogues.length,
+      itemCount: items.length,
+      goldCount: items.filter((i) => i.goldLabel !== undefined).length,
+    },
+    dialogues: result.dialogues,
+    items,
+  };
+}

@@ -1,0 +1,83 @@
+/**
+ * The one entry point the app uses to read a file or pasted text into dialogues.
+ * Pure apart from XLSX being async: no storage, no DOM. Errors that make the
+ * whole file unusable throw ImportError; bad records are listed in `skipped`.
+ */
+import { decodeText, type TextEncodingName } from './decode';
+import { detectBinary, detectTextFormat } from './detect';
+import { ImportError } from './errors';
+import type { Dialogue, FormatId, ParseResult } from './model';
+import { parseCsv } from './parse/csv';
+import { parseJsonFile, parseJsonl } from './parse/json';
+import type { ColumnMapping } from './parse/table';
+import { parseText } from './parse/text';
+import { parseXlsx } from './parse/xlsx';
+
+/** Files above this are refused before they are read (the whole file must fit in memory twice). */
+export const MAX_IMPORT_BYTES = 200 * 1024 * 1024;
+
+export interface ImportOptions {
+  /** Column mapping for CSV/XLSX whose headers are not recognised. */
+  mapping?: ColumnMapping;
+  /** XLSX sheet name or 1-based number. */
+  sheet?: string | number;
+  /** Skip detection (e.g. the user picked the format by hand). */
+  format?: FormatId;
+  maxBytes?: number;
+}
+
+export interface ImportResult extends ParseResult {
+  /** Text encoding used, for text formats. */
+  encoding?: TextEncodingName;
+}
+
+/** Call with `file.size` before reading a File, so a huge file fails fast with a clear message. */
+export function assertImportSize(name: string, size: number, maxBytes = MAX_IMPORT_BYTES): void {
+  if (size > maxBytes) {
+    const mb = (n: number) => `${Math.round(n / 1024 / 1024)} MB`;
+    throw new ImportError('too-large', name, `is ${mb(size)}; the limit is ${mb(maxBytes)}. Split it into smaller files.`);
+  }
+  if (size === 0) throw new ImportError('empty', name, 'the file is empty');
+}
+
+/** Parses decoded text (a file's or pasted) in the given or detected format. */
+export function parseTextInput(name: string, text: string, options: ImportOptions = {}): ParseResult {
+  if (text.trim() === '') throw new ImportError('empty', name, 'the file is empty (only whitespace)');
+  const format = options.format ?? detectTextFormat(name, text);
+  let result: ParseResult;
+  if (format === 'chat-jsonl') result = parseJsonl(text, name);
+  else if (format === 'dialoguesafety-json' || format === 'chat-json') result = parseJsonFile(text, name);
+  else if (format === 'csv') result = parseCsv(text, name, options.mapping);
+  else if (format === 'text') result = parseText(text, name);
+  else throw new ImportError('unknown-format', name, `format ${format} needs the file's bytes, not text`);
+  return finish(name, result);
+}
+
+/** Reads a whole file: size guard, binary sniffing, text decoding, detection, parsing. */
+export async function parseFile(name: string, bytes: Uint8Array, options: ImportOptions = {}): Promise<ImportResult> {
+  assertImportSize(name, bytes.byteLength, options.maxBytes);
+  const binary = options.format === 'xlsx' ? 'xlsx' : options.format ? undefined : detectBinary(name, bytes);
+  if (binary === 'xlsx') return finish(name, await parseXlsx(bytes, name, options));
+  const { text, encoding } = decodeText(bytes, name);
+  return { ...parseTextInput(name, text, options), encoding };
+}
+
+/** Makes dialogue ids unique (item ids are built from them) and refuses a file with nothing usable. */
+function finish(name: string, result: ParseResult): ParseResult {
+  if (result.dialogues.length === 0) {
+    const first = result.skipped[0];
+    const why = first ? ` (${result.skipped.length} records skipped; first: ${first.where}: ${first.reason})` : '';
+    throw new ImportError('no-dialogues', name, `no dialogue could be read${why}`);
+  }
+  result.dialogues = uniqueIds(result.dialogues);
+  return result;
+}
+
+function uniqueIds(dialogues: Dialogue[]): Dialogue[] {
+  const seen = new Map<string, number>();
+  return dialogues.map((d) => {
+    const n = (seen.get(d.id) ?? 0) + 1;
+    seen.set(d.id, n);
+    return n === 1 ? d : { ...d, id: `${d.id}#${n}` };
+  });
+}

@@ -1,0 +1,100 @@
+/**
+ * Domain types for imported transcripts. A Dialogue is the ordered list of turns
+ * as imported; every supporter turn that is not context-only becomes one Item,
+ * scored with the turns before it as context (see `itemsFromDialogue`).
+ */
+import type { ItemScore, Speaker, Turn } from '../inference/types';
+import type { LabelId } from '../taxonomy';
+
+export type { Speaker, Turn };
+
+/** The import formats we can detect and parse. */
+export type FormatId = 'dialoguesafety-json' | 'chat-json' | 'chat-jsonl' | 'csv' | 'text' | 'xlsx';
+
+export interface DialogueTurn extends Turn {
+  /** Gold label (0–7) that came with the data; only meaningful on supporter turns. */
+  label?: LabelId;
+  /**
+   * True for turns that exist only as context and must not be scored on their own,
+   * e.g. earlier supporter turns inside a DialogueSafety `context` string.
+   */
+  contextOnly?: boolean;
+}
+
+export interface Dialogue {
+  /** Id from the source file when it had one, otherwise generated in file order. */
+  id: string;
+  turns: DialogueTurn[];
+}
+
+/** One imported file. */
+export interface Dataset {
+  id: string;
+  /** Display name, by default the file name. */
+  name: string;
+  format: FormatId;
+  /** The imported file's name, kept for provenance. */
+  sourceFile: string;
+  /** Epoch milliseconds. */
+  createdAt: number;
+  dialogueCount: number;
+  itemCount: number;
+  /** How many items carry a gold label. */
+  goldCount: number;
+}
+
+/** One supporter turn to score. */
+export interface Item {
+  /** `${datasetId}/${dialogueId}/${turnIndex}`: stable, so re-imports and resumes line up. */
+  id: string;
+  datasetId: string;
+  dialogueId: string;
+  /** Index of the response in its dialogue's `turns`. */
+  turnIndex: number;
+  /** The turns before the response, oldest first. */
+  context: Turn[];
+  response: string;
+  goldLabel?: LabelId;
+}
+
+/** Where a record was skipped and why, e.g. `{ where: 'line 12', reason: 'no speaker prefix' }`. */
+export interface Skipped {
+  where: string;
+  reason: string;
+}
+
+/** What every parser returns: the valid dialogues plus what was skipped. */
+export interface ParseResult {
+  dialogues: Dialogue[];
+  skipped: Skipped[];
+  format: FormatId;
+}
+
+/** An item with its score for one model, when scored. Input to the exporters. */
+export interface ScoredItem {
+  item: Item;
+  score?: ItemScore;
+}
+
+/** Turns the imported dialogue into scoreable items; context turns are copied without labels. */
+export function itemsFromDialogue(datasetId: string, dialogue: Dialogue): Item[] {
+  const items: Item[] = [];
+  dialogue.turns.forEach((turn, i) => {
+    if (turn.speaker !== 'supporter' || turn.contextOnly) return;
+    const item: Item = {
+      id: itemId(datasetId, dialogue.id, i),
+      datasetId,
+      dialogueId: dialogue.id,
+      turnIndex: i,
+      context: dialogue.turns.slice(0, i).map((t) => ({ speaker: t.speaker, text: t.text })),
+      response: turn.text,
+    };
+    if (turn.label !== undefined) item.goldLabel = turn.label;
+    items.push(item);
+  });
+  return items;
+}
+
+export function itemId(datasetId: string, dialogueId: string, turnIndex: number): string {
+  return `${datasetId}/${dialogueId}/${turnIndex}`;
+}

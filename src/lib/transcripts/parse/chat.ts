@@ -1,0 +1,51 @@
+/**
+ * Chat records: `{id?, messages: [{role, content, label?}]}`, roles user/assistant
+ * or seeker/supporter (or any name in speakers.ts). System messages are dropped:
+ * they are instructions to a bot, not part of what the seeker saw.
+ */
+import { readLabel } from '../labels';
+import type { Dialogue, DialogueTurn } from '../model';
+import { normalizeSpeaker } from '../speakers';
+
+export function isChatRecord(x: unknown): boolean {
+  return x !== null && typeof x === 'object' && Array.isArray((x as { messages?: unknown }).messages);
+}
+
+/** OpenAI-style content may be an array of parts; keep the text parts in order. */
+function contentText(content: unknown): string | undefined {
+  if (typeof content === 'string') return content;
+  if (!Array.isArray(content)) return undefined;
+  const parts = content.map((p) => (p && typeof p === 'object' && 'text' in p ? (p as { text: unknown }).text : undefined));
+  return parts.every((p) => typeof p === 'string') ? parts.join('') : undefined;
+}
+
+function messageTurn(m: unknown, j: number): DialogueTurn | null | { reason: string } {
+  if (m === null || typeof m !== 'object') return { reason: `message ${j + 1} is not an object` };
+  const msg = m as Record<string, unknown>;
+  if (msg.role === 'system') return null;
+  const speaker = normalizeSpeaker(msg.role);
+  if (!speaker) return { reason: `message ${j + 1}: unknown role ${JSON.stringify(msg.role)}` };
+  const text = contentText(msg.content)?.trim();
+  if (!text) return { reason: `message ${j + 1}: empty or missing content` };
+  const label = readLabel(msg.label);
+  if (!label.ok) return { reason: `message ${j + 1}: ${label.reason}` };
+  const turn: DialogueTurn = { speaker, text };
+  if (label.label !== undefined) turn.label = label.label;
+  return turn;
+}
+
+/** One chat record → a dialogue, or the reason it was skipped (one bad message skips the dialogue, so contexts stay intact). */
+export function chatDialogue(record: unknown, i: number): Dialogue | { reason: string } {
+  if (!isChatRecord(record)) return { reason: 'no "messages" array' };
+  const r = record as { id?: unknown; messages: unknown[] };
+  const turns: DialogueTurn[] = [];
+  for (const [j, m] of r.messages.entries()) {
+    const t = messageTurn(m, j);
+    if (t === null) continue;
+    if ('reason' in t) return t;
+    turns.push(t);
+  }
+  if (turns.length === 0) return { reason: 'no messages' };
+  const id = typeof r.id === 'string' || typeof r.id === 'number' ? String(r.id) : `dialogue-${i + 1}`;
+  return { id, turns };
+}

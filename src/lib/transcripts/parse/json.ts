@@ -1,0 +1,88 @@
+/** JSON and JSONL entry points: parse with line/column errors, then dispatch on the data's shape. */
+import { ImportError } from '../errors';
+import type { ParseResult, Skipped } from '../model';
+import { chatDialogue, isChatRecord } from './chat';
+import { parseDialogueSafety } from './dialogue-safety';
+
+/** 1-based line and column of a 0-based character offset. */
+export function lineColumn(text: string, offset: number): { line: number; column: number } {
+  const before = text.slice(0, offset);
+  const line = before.split('\n').length;
+  return { line, column: offset - before.lastIndexOf('\n') };
+}
+
+/** JSON.parse, but errors become ImportError('malformed-json') with a line and column. */
+export function parseJsonStrict(text: string, file: string, lineOffset = 0): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    const message = e instanceof Error ? e.message : String(e);
+    const pos = /position (\d+)/.exec(message);
+    const lc = /line (\d+) column (\d+)/.exec(message);
+    let where: string | undefined;
+    if (lc) where = `line ${Number(lc[1]) + lineOffset}, column ${lc[2]}`;
+    else if (pos) {
+      const { line, column } = lineColumn(text, Number(pos[1]));
+      where = `line ${line + lineOffset}, column ${column}`;
+    } else if (lineOffset > 0) where = `line ${lineOffset + 1}`;
+    // V8 appends its own position to the message; ours is in `where`, so drop it.
+    const detail = `malformed JSON: ${message.replace(/\s*(in JSON )?at position \d+.*$/, '')}`;
+    throw new ImportError('malformed-json', file, detail, where);
+  }
+}
+
+/** A `.json` file: a DialogueSafety array, a chat array, or a single chat object. */
+export function parseJsonFile(text: string, file: string): ParseResult {
+  const data = parseJsonStrict(text, file);
+  const records = Array.isArray(data) ? data : [data];
+  const first = records.find((r) => r !== null && typeof r === 'object');
+  if (first && ('context' in first || 'response' in first)) return parseDialogueSafety(records, file);
+  if (first && isChatRecord(first)) return parseChatRecords(records, 'chat-json', (i) => `item ${i + 1}`);
+  throw new ImportError(
+    'unknown-format',
+    file,
+    'JSON is neither DialogueSafety ({context, response, label}) nor chat ({messages: [{role, content}]})',
+  );
+}
+
+function parseChatRecords(
+  records: unknown[],
+  format: 'chat-json' | 'chat-jsonl',
+  where: (i: number) => string,
+): ParseResult {
+  const result: ParseResult = { dialogues: [], skipped: [], format };
+  records.forEach((record, i) => {
+    const r = chatDialogue(record, i);
+    if ('reason' in r) result.skipped.push({ where: where(i), reason: r.reason });
+    else result.dialogues.push(r);
+  });
+  return result;
+}
+
+/** JSONL: one chat dialogue per line. Bad lines are skipped; a file with no good line is an error. */
+export function parseJsonl(text: string, file: string): ParseResult {
+  const lines = text.split(/\r?\n/);
+  const records: unknown[] = [];
+  const lineNumbers: number[] = [];
+  const skipped: Skipped[] = [];
+  let firstError: ImportError | undefined;
+  lines.forEach((line, i) => {
+    if (line.trim() === '') return;
+    try {
+      records.push(parseJsonStrict(line, file, i));
+      lineNumbers.push(i + 1);
+    } catch (e) {
+      if (!(e instanceof ImportError)) throw e;
+      firstError ??= e;
+      skipped.push({ where: e.where ?? `line ${i + 1}`, reason: e.detail });
+    }
+  });
+  if (records.length === 0 && firstError) throw firstError;
+  const result = parseChatRecords(records, 'chat-jsonl', (i) => `line ${lineNumbers[i]}`);
+  result.skipped = [...skipped, ...result.skipped].sort((a, b) => lineOf(a) - lineOf(b));
+  return result;
+}
+
+function lineOf(s: Skipped): number {
+  return Number(/line (\d+)/.exec(s.where)?.[1] ?? 0);
+}

@@ -1,0 +1,153 @@
+/**
+ * Rows of cells (from CSV or a spreadsheet) → dialogues. Two layouts:
+ * - long: one turn per row, with dialogue id / speaker / text (/ label) columns,
+ *   found by header aliases or given by a ColumnMapping the UI collects;
+ * - pairs (PsyCrisis): column A the seeker's message, column B the reply, one dialogue per row.
+ */
+import { ImportError } from '../errors';
+import { readLabel } from '../labels';
+import type { Dialogue, DialogueTurn, FormatId, ParseResult } from '../model';
+import { normalizeSpeaker } from '../speakers';
+
+/** A column, by header name or by 0-based index. */
+export type ColumnRef = string | number;
+
+/** Which column holds what, for files whose headers we do not recognise. */
+export interface ColumnMapping {
+  /** Rows with the same id form one dialogue; without it the whole table is one dialogue. */
+  dialogueId?: ColumnRef;
+  speaker: ColumnRef;
+  text: ColumnRef;
+  label?: ColumnRef;
+  /** Whether row 1 is a header row (default true). */
+  hasHeader?: boolean;
+}
+
+type Field = 'dialogueId' | 'speaker' | 'text' | 'label';
+
+/** Header names we recognise, compared after lower-casing and removing spaces, '_' and '-'. */
+export const HEADER_ALIASES: Record<Field, readonly string[]> = {
+  dialogueId: ['dialogueid', 'dialogid', 'conversationid', 'sessionid', 'convid', 'id', '对话id', '对话编号', '会话id', '会话编号', '对话', '会话', '编号'],
+  speaker: ['speaker', 'role', 'from', 'sender', 'author', '说话人', '角色', '发言人', '说话者', '身份'],
+  text: ['text', 'content', 'message', 'utterance', 'value', '内容', '文本', '话语', '发言', '发言内容', '消息', '对话内容'],
+  label: ['label', 'gold', 'goldlabel', 'class', '标签', '类别', '标注', '金标'],
+};
+
+const norm = (s: string) => s.trim().toLowerCase().replace(/[\s_-]+/g, '');
+
+/** Finds known columns in a header row; fields not found are absent. */
+export function matchHeaders(header: readonly string[]): Partial<Record<Field, number>> {
+  const found: Partial<Record<Field, number>> = {};
+  const cells = header.map(norm);
+  for (const field of Object.keys(HEADER_ALIASES) as Field[]) {
+    const i = cells.findIndex((c) => HEADER_ALIASES[field].includes(c));
+    if (i >= 0) found[field] = i;
+  }
+  return found;
+}
+
+function resolve(ref: ColumnRef | undefined, header: readonly string[], file: string, what: Field): number | undefined {
+  if (ref === undefined) return undefined;
+  const i = typeof ref === 'number' ? ref : header.findIndex((h) => norm(h) === norm(ref));
+  if (i < 0 || (typeof ref === 'number' && !Number.isInteger(ref))) {
+    throw new ImportError('missing-column', file, `the ${what} column "${ref}" is not in the header`, 'row 1');
+  }
+  return i;
+}
+
+/** Column indices for the long layout, or ImportError('missing-column') naming what is missing. */
+export function resolveColumns(rows: string[][], file: string, mapping?: ColumnMapping) {
+  const header = rows[0] ?? [];
+  const cols = mapping
+    ? {
+        dialogueId: resolve(mapping.dialogueId, header, file, 'dialogueId'),
+        speaker: resolve(mapping.speaker, header, file, 'speaker'),
+        text: resolve(mapping.text, header, file, 'text'),
+        label: resolve(mapping.label, header, file, 'label'),
+      }
+    : matchHeaders(header);
+  for (const field of ['speaker', 'text'] as const) {
+    if (cols[field] === undefined) {
+      const seen = header.map((h) => `"${h}"`).join(', ');
+      throw new ImportError(
+        'missing-column',
+        file,
+        `no ${field} column (found ${seen}; expected one of ${HEADER_ALIASES[field].join(', ')}, or choose the columns by hand)`,
+        'row 1',
+      );
+    }
+  }
+  return { ...cols, speaker: cols.speaker!, text: cols.text!, hasHeader: mapping?.hasHeader ?? true };
+}
+
+function rowTurn(row: string[], cols: ReturnType<typeof resolveColumns>): DialogueTurn | { reason: string } {
+  const rawSpeaker = row[cols.speaker] ?? '';
+  const speaker = normalizeSpeaker(rawSpeaker);
+  if (!speaker) return { reason: `unknown speaker "${rawSpeaker}"` };
+  const text = (row[cols.text] ?? '').trim();
+  if (text === '') return { reason: 'empty text' };
+  const label = readLabel(cols.label === undefined ? undefined : row[cols.label]);
+  if (!label.ok) return { reason: label.reason };
+  const turn: DialogueTurn = { speaker, text };
+  if (label.label !== undefined) turn.label = label.label;
+  return turn;
+}
+
+/** Long layout: one turn per row, grouped by dialogue id in order of first appearance. */
+export function parseLongTable(rows: string[][], file: string, format: FormatId, mapping?: ColumnMapping): ParseResult {
+  const cols = resolveColumns(rows, file, mapping);
+  const result: ParseResult = { dialogues: [], skipped: [], format };
+  const byId = new Map<string, Dialogue>();
+  let currentId = 'dialogue-1';
+  for (let r = cols.hasHeader ? 1 : 0; r < rows.length; r++) {
+    const row = rows[r];
+    if (row.every((c) => c.trim() === '')) continue;
+    // An empty id cell continues the previous dialogue (merged cells in spreadsheets).
+    if (cols.dialogueId !== undefined && (row[cols.dialogueId] ?? '').trim() !== '') {
+      currentId = row[cols.dialogueId].trim();
+    }
+    const turn = rowTurn(row, cols);
+    if ('reason' in turn) {
+      result.skipped.push({ where: `row ${r + 1}`, reason: turn.reason });
+      continue;
+    }
+    let dialogue = byId.get(currentId);
+    if (!dialogue) {
+      dialogue = { id: currentId, turns: [] };
+      byId.set(currentId, dialogue);
+      result.dialogues.push(dialogue);
+    }
+    dialogue.turns.push(turn);
+  }
+  return result;
+}
+
+const PAIR_HEADERS = ['question', 'prompt', 'input', 'query', 'message', 'seeker', 'user', 'post', '问题', '提问', '输入', '来访者', '用户', '求助', '求助者', '帖子', '消息'];
+
+/** Whether row 1 of a two-column sheet is a header rather than a first message. */
+function looksLikePairHeader(row: readonly string[]): boolean {
+  return PAIR_HEADERS.includes(norm(row[0] ?? ''));
+}
+
+/** Pairs layout (PsyCrisis): A = seeker message, B = reply, C = optional gold label. */
+export function parsePairsTable(rows: string[][], file: string, format: FormatId): ParseResult {
+  const result: ParseResult = { dialogues: [], skipped: [], format };
+  for (let r = looksLikePairHeader(rows[0] ?? []) ? 1 : 0; r < rows.length; r++) {
+    const [seeker = '', reply = '', rawLabel] = rows[r].map((c) => c.trim());
+    if (seeker === '' && reply === '') continue;
+    const where = `row ${r + 1}`;
+    if (reply === '') result.skipped.push({ where, reason: 'empty reply (column B)' });
+    else if (seeker === '') result.skipped.push({ where, reason: 'empty seeker message (column A)' });
+    else {
+      const label = readLabel(rawLabel);
+      if (!label.ok) {
+        result.skipped.push({ where, reason: label.reason });
+        continue;
+      }
+      const turn: DialogueTurn = { speaker: 'supporter', text: reply };
+      if (label.label !== undefined) turn.label = label.label;
+      result.dialogues.push({ id: `row-${r + 1}`, turns: [{ speaker: 'seeker', text: seeker }, turn] });
+    }
+  }
+  return result;
+}

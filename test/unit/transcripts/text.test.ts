@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest';
+import { matchPrefix, parseText } from '../../../src/lib/transcripts/parse/text';
+import { fixtureText } from '../../helpers/fixtures';
+
+describe('plain-text transcripts', () => {
+  it('splits dialogues on separators and keeps multi-line turns whole', () => {
+    const r = parseText(fixtureText('transcript.txt'), 'transcript.txt');
+    expect(r.format).toBe('text');
+    expect(r.skipped).toEqual([]);
+    expect(r.dialogues).toHaveLength(2);
+    const [d1, d2] = r.dialogues;
+    expect(d1.turns.map((t) => t.speaker)).toEqual(['seeker', 'supporter', 'seeker', 'supporter']);
+    expect(d1.turns[2].text).toBe('大概两个星期了，\n一躺下就开始想很多事情。');
+    expect(d2.turns).toEqual([
+      { speaker: 'seeker', text: '我觉得没人喜欢我。' },
+      { speaker: 'supporter', text: '为什么这么说呢？能举个例子吗？' },
+    ]);
+  });
+
+  it('handles A/B and 用户/助手 prefixes and reports text before the first prefix', () => {
+    const r = parseText(fixtureText('transcript-ab.txt'), 'transcript-ab.txt');
+    expect(r.dialogues.map((d) => d.turns.map((t) => t.speaker))).toEqual([
+      ['seeker', 'supporter'],
+      ['seeker', 'supporter'],
+    ]);
+    expect(r.skipped).toEqual([{ where: 'line 1', reason: 'no speaker prefix before this line' }]);
+  });
+
+  it.each([
+    ['来访者：你好', 'seeker', '你好'],
+    ['咨询师: 嗯', 'supporter', '嗯'],
+    ['心理咨询师：嗯', 'supporter', '嗯'],
+    ['[supporter]好的', 'supporter', '好的'],
+    ['【来访者】我在', 'seeker', '我在'],
+    ['User: hi', 'seeker', 'hi'],
+    ['b：好', 'supporter', '好'],
+  ])('reads the prefix of %s', (line, speaker, rest) => {
+    expect(matchPrefix(line)).toEqual({ speaker, rest });
+  });
+
+  it('does not take ordinary sentences for prefixes', () => {
+    expect(matchPrefix('今天：天气很好')).toBeUndefined();
+    expect(matchPrefix('Anna: hi')).toBeUndefined();
+  });
+
+  it('keeps an empty line inside a turn but drops prefix-only turns', () => {
+    const r = parseText('来访者：第一段\n\n第二段\n咨询师：\n---\n', 't.txt');
+    expect(r.dialogues[0].turns).toEqual([{ speaker: 'seeker', text: '第一段\n\n第二段' }]);
+  });
+});
