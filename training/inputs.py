@@ -3,8 +3,8 @@
 [CLS] context turns (each `[seeker]…`/`[supporter]…`) [SEP] `[supporter]`response [SEP]
 
 Truncation rule (mirrored exactly in input.ts):
-1. The response keeps up to `budget` tokens, less 64 when there is context, so the seeker's last
-   words always have room. Anything cut from the response marks the item truncated.
+1. The response keeps up to `budget` tokens, less 64 (at most half the budget) when there is
+   context, so the seeker's last words always have room. Anything cut from the response marks the item truncated.
 2. Context turns are added newest first while each fits whole; older ones are dropped whole.
 3. If not even the newest turn fits whole, its marker and its last tokens that fit are kept.
 """
@@ -26,7 +26,8 @@ class Built:
 def build_input(context: list[list[int]], response: list[int], max_len: int, cls_id: int, sep_id: int) -> Built:
     """`context`: per-turn ids (marker included), oldest first; `response`: ids with its marker."""
     budget = max_len - 3
-    limit = budget - CONTEXT_RESERVE if context else budget
+    # The reserve is capped at half the budget so a tiny max_len never leaves the response empty.
+    limit = budget - min(CONTEXT_RESERVE, budget // 2) if context else budget
     truncated = len(response) > limit
     resp = response[:limit]
     room = budget - len(resp)

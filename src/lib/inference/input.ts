@@ -4,8 +4,8 @@
  *   [CLS] context turns (each `[seeker]…` / `[supporter]…`) [SEP] `[supporter]`response [SEP]
  *
  * Truncation, in token ids so it cannot drift from the tokenizer:
- * 1. The response keeps up to `budget` tokens, less CONTEXT_RESERVE when there is context, so the
- *    seeker's last words always have room. Anything cut from the response marks the item truncated.
+ * 1. The response keeps up to `budget` tokens, less CONTEXT_RESERVE (at most half the budget) when
+ *    there is context, so the seeker's last words always have room. Anything cut from the response marks the item truncated.
  * 2. Context turns are added newest first while each fits whole; older turns are dropped whole.
  * 3. If not even the newest turn fits whole, its marker and its last tokens that fit are kept.
  */
@@ -29,7 +29,8 @@ export function buildInput(
   sepId: number,
 ): BuiltInput {
   const budget = maxLen - 3;
-  const limit = context.length ? budget - CONTEXT_RESERVE : budget;
+  // The reserve is capped at half the budget so a tiny maxLen never leaves the response empty.
+  const limit = context.length ? budget - Math.min(CONTEXT_RESERVE, Math.floor(budget / 2)) : budget;
   let truncated = response.length > limit;
   const resp = response.slice(0, limit);
   let room = budget - resp.length;

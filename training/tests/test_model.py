@@ -1,0 +1,82 @@
+"""Parameter names follow HuggingFace's BertModel, so a real bert-base-chinese folder can be fine-tuned."""
+import json
+import tempfile
+import unittest
+from pathlib import Path
+
+import torch
+
+from training.finetune import load_init, new_model
+from training.model import BertConfig, BertForPreTraining, BertForSequenceClassification
+
+# Keys of transformers' BertModel for one layer (transformers 4.x state_dict, position_ids buffer excluded).
+HF_BERT_KEYS = {
+    "embeddings.word_embeddings.weight", "embeddings.position_embeddings.weight",
+    "embeddings.token_type_embeddings.weight", "embeddings.LayerNorm.weight", "embeddings.LayerNorm.bias",
+    "encoder.layer.0.attention.self.query.weight", "encoder.layer.0.attention.self.query.bias",
+    "encoder.layer.0.attention.self.key.weight", "encoder.layer.0.attention.self.key.bias",
+    "encoder.layer.0.attention.self.value.weight", "encoder.layer.0.attention.self.value.bias",
+    "encoder.layer.0.attention.output.dense.weight", "encoder.layer.0.attention.output.dense.bias",
+    "encoder.layer.0.attention.output.LayerNorm.weight", "encoder.layer.0.attention.output.LayerNorm.bias",
+    "encoder.layer.0.intermediate.dense.weight", "encoder.layer.0.intermediate.dense.bias",
+    "encoder.layer.0.output.dense.weight", "encoder.layer.0.output.dense.bias",
+    "encoder.layer.0.output.LayerNorm.weight", "encoder.layer.0.output.LayerNorm.bias",
+    "pooler.dense.weight", "pooler.dense.bias",
+}
+CFG = dict(vocab_size=40, hidden_size=16, num_hidden_layers=1, num_attention_heads=2, intermediate_size=32,
+           max_position_embeddings=64)
+
+
+class HfLayoutTest(unittest.TestCase):
+    def test_keys_match_hf_bert_model(self):
+        model = BertForSequenceClassification(BertConfig(**CFG), 8)
+        self.assertEqual(set(model.bert.state_dict()), HF_BERT_KEYS)
+        self.assertIn("classifier.weight", model.state_dict())
+
+    def test_pretraining_heads_named_like_hf(self):
+        sd = BertForPreTraining(BertConfig(**CFG)).state_dict_hf()
+        for k in ("cls.predictions.bias", "cls.predictions.transform.dense.weight",
+                  "cls.predictions.transform.LayerNorm.weight", "cls.predictions.decoder.weight",
+                  "cls.seq_relationship.weight"):
+            self.assertIn(k, sd)
+
+    def test_loads_hf_checkpoint_folder_with_vocab_txt(self):
+        """A folder laid out like bert-base-chinese: config.json, pytorch_model.bin with `bert.` keys
+        (TF-era LayerNorm gamma/beta names included), vocab.txt without our speaker markers."""
+        torch.manual_seed(0)
+        src = BertForPreTraining(BertConfig(**CFG)).state_dict_hf()
+        hf = {}
+        for k, v in src.items():
+            k = k.replace("LayerNorm.weight", "LayerNorm.gamma").replace("LayerNorm.bias", "LayerNorm.beta")
+            hf[k] = v.clone()
+        vocab = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"] + [chr(0x4E00 + i) for i in range(35)]
+        with tempfile.TemporaryDirectory() as d:
+            d = Path(d)
+            torch.save(hf, d / "pytorch_model.bin")
+            (d / "config.json").write_text(json.dumps({"model_type": "bert", **CFG}))
+            (d / "vocab.txt").write_text("\n".join(vocab) + "\n", encoding="utf-8")
+            cfg, sd, tok = load_init(d)
+        self.assertEqual(len(tok), 42)  # markers appended
+        self.assertEqual(tok.encode("[seeker]一"), [40, 5])
+        model = new_model(cfg, sd, len(tok))
+        got = model.bert.state_dict()
+        q = "encoder.layer.0.attention.self.query.weight"
+        self.assertTrue(torch.equal(got[q], hf["bert." + q]))
+        self.assertTrue(torch.equal(got["embeddings.LayerNorm.weight"], hf["bert.embeddings.LayerNorm.gamma"]))
+        emb = got["embeddings.word_embeddings.weight"]
+        self.assertEqual(tuple(emb.shape), (42, 16))
+        self.assertTrue(torch.equal(emb[:40], hf["bert.embeddings.word_embeddings.weight"]))
+        logits, pooled = model(torch.tensor([[2, 40, 5, 3]]), torch.ones(1, 4, dtype=torch.long),
+                               torch.zeros(1, 4, dtype=torch.long))
+        self.assertEqual(tuple(logits.shape), (1, 8))
+
+    def test_missing_encoder_weights_is_an_error(self):
+        from training.model import load_hf_state_dict
+
+        model = BertForSequenceClassification(BertConfig(**CFG), 8)
+        with self.assertRaises(ValueError):
+            load_hf_state_dict(model, {"bert.pooler.dense.weight": torch.zeros(16, 16)})
+
+
+if __name__ == "__main__":
+    unittest.main()
