@@ -1,0 +1,42 @@
+/**
+ * CSV export with a UTF-8 BOM: without it Excel on Windows reads the file as
+ * the ANSI code page and Chinese becomes mojibake. papaparse's `escapeFormulae`
+ * prefixes cells starting with = + - @ with a quote, so a transcript cannot
+ * become a spreadsheet formula (CSV injection).
+ */
+import Papa from 'papaparse';
+import { LABELS } from '../../taxonomy';
+import type { ScoredItem } from '../model';
+import { toExportRow, type ExportMeta, type Provenance } from './rows';
+
+const BOM = '\uFEFF';
+const FORMULA_START = /^[=+\-@\t\r]/;
+const PROB_COLUMNS = LABELS.map((_, i) => `p_${i}`);
+
+export const CSV_COLUMNS = [
+  'dataset', 'dialogue_id', 'turn_index', 'item_id', 'context', 'response',
+  'gold_label', 'gold_label_name', 'pred_label', 'pred_label_name', 'pred_label_zh',
+  'unsafe', 'p_unsafe', ...PROB_COLUMNS, 'truncated', 'dropped_turns',
+  'model_id', 'model_sha256', 'app_version',
+] as const;
+
+export function exportCsv(items: readonly ScoredItem[], provenance: Provenance, meta: ExportMeta): string {
+  const data = items.map((si) => {
+    const { probs, ...row } = toExportRow(meta.datasetName, si, provenance);
+    const probCells = Object.fromEntries(PROB_COLUMNS.map((c, i) => [c, probs ? probs[i] : null]));
+    return { ...row, ...probCells };
+  });
+  const body = Papa.unparse(
+    { fields: [...CSV_COLUMNS], data: data.map((r) => CSV_COLUMNS.map((c) => cell(r[c as keyof typeof r]))) },
+    // Our own pattern: papaparse's default (/^[=+\-@\t\r].*$/) has no `s` flag, so it
+    // misses multi-line cells that start with '='.
+    { escapeFormulae: FORMULA_START, newline: '\r\n' },
+  );
+  return BOM + body + '\r\n';
+}
+
+function cell(v: unknown): string | number {
+  if (v === null || v === undefined) return '';
+  if (typeof v === 'boolean') return v ? 'true' : 'false';
+  return v as string | number;
+}

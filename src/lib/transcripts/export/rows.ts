@@ -1,0 +1,77 @@
+/**
+ * The flat row every exporter writes: one per item, with its score when scored,
+ * and the provenance (model id, model SHA-256, app version) on every row so a
+ * row copied out of its file still says where it came from.
+ */
+import { LABELS, LABELS_ZH, NUM_LABELS, SAFE_LABEL } from '../../taxonomy';
+import type { ScoredItem, Turn } from '../model';
+
+export interface Provenance {
+  modelId: string;
+  /** Hex SHA-256 of the model file that produced the scores. */
+  modelSha256: string;
+  appVersion: string;
+}
+
+/** File-level metadata; `exportedAt` is passed in so exporters stay pure. */
+export interface ExportMeta {
+  datasetName: string;
+  /** ISO 8601 timestamp. */
+  exportedAt: string;
+}
+
+/** `{type, version, source}` written into every file that has room for it. */
+export const EXPORT_FILE_VERSION = 1;
+export const EXPORT_SOURCE = 'xinan';
+
+export interface ExportRow {
+  dataset: string;
+  dialogue_id: string;
+  turn_index: number;
+  item_id: string;
+  /** Earlier turns with `[seeker]`/`[supporter]` markers, the DialogueSafety convention. */
+  context: string;
+  response: string;
+  gold_label: number | null;
+  gold_label_name: string;
+  pred_label: number | null;
+  pred_label_name: string;
+  pred_label_zh: string;
+  unsafe: boolean | null;
+  p_unsafe: number | null;
+  /** Per-class probabilities in label-id order, or null when not scored. */
+  probs: number[] | null;
+  truncated: boolean | null;
+  dropped_turns: number | null;
+  model_id: string;
+  model_sha256: string;
+  app_version: string;
+}
+
+export function markedContext(turns: readonly Turn[]): string {
+  return turns.map((t) => `[${t.speaker}]${t.text}`).join('');
+}
+
+export function toExportRow(datasetName: string, { item, score }: ScoredItem, p: Provenance): ExportRow {
+  return {
+    dataset: datasetName,
+    dialogue_id: item.dialogueId,
+    turn_index: item.turnIndex,
+    item_id: item.id,
+    context: markedContext(item.context),
+    response: item.response,
+    gold_label: item.goldLabel ?? null,
+    gold_label_name: item.goldLabel === undefined ? '' : LABELS[item.goldLabel],
+    pred_label: score ? score.label : null,
+    pred_label_name: score ? (LABELS[score.label] ?? '') : '',
+    pred_label_zh: score ? (LABELS_ZH[score.label] ?? '') : '',
+    unsafe: score ? score.label !== SAFE_LABEL : null,
+    p_unsafe: score ? score.pUnsafe : null,
+    probs: score ? score.probs.slice(0, NUM_LABELS) : null,
+    truncated: score ? score.truncated : null,
+    dropped_turns: score ? score.droppedTurns : null,
+    model_id: p.modelId,
+    model_sha256: p.modelSha256,
+    app_version: p.appVersion,
+  };
+}
