@@ -51,6 +51,11 @@ def build_parser() -> argparse.ArgumentParser:
     _common(p, "export")
     export_args(p)
 
+    from .report import add_args as report_args
+    p = sub.add_parser("report", help="markdown CV tables for the model card")
+    _common(p, "report")
+    report_args(p)
+
     from .reference import add_args as ref_args
     p = sub.add_parser("reference-model", help="random-weight int8 model of bert-base-chinese's shape (bench only)")
     _common(p, "reference-model")
@@ -83,6 +88,9 @@ def main(argv: list[str] | None = None):
         run(args)
     elif args.step == "export":
         from .export import run
+        run(args)
+    elif args.step == "report":
+        from .report import run
         run(args)
     elif args.step == "reference-model":
         from .reference import run
