@@ -1,0 +1,96 @@
+/**
+ * Whole-workspace backup as one JSON file, and restore. Restore validates the
+ * entire file before writing anything, then replaces all stores in a single
+ * transaction: a bad file or a full disk leaves the existing data as it was.
+ */
+import { DB_VERSION, type Review, type StoredDialogue, type StoredItem, type StoredScore, type XinanDatabase } from './db';
+import { RestoreError } from './errors';
+import { issueAll, writeTx } from './tx';
+import { validateBackupRecords } from './backup-validate';
+import type { Dataset } from '../transcripts/model';
+
+export const BACKUP_TYPE = 'xinan-backup';
+/** Version of the backup file format (not of the database schema). */
+export const BACKUP_VERSION = 1;
+export const BACKUP_SOURCE = 'xinan';
+
+export interface Backup {
+  type: typeof BACKUP_TYPE;
+  version: number;
+  source: string;
+  appVersion: string;
+  /** ISO 8601. */
+  createdAt: string;
+  /** DB schema version the data was read from. */
+  schemaVersion: number;
+  datasets: Dataset[];
+  dialogues: StoredDialogue[];
+  items: StoredItem[];
+  scores: StoredScore[];
+  reviews: Review[];
+}
+
+/** Reads every store in one snapshot. `createdAt` is passed in so output is deterministic in tests. */
+export async function createBackup(db: XinanDatabase, appVersion: string, createdAt: string): Promise<Backup> {
+  const tx = db.transaction(['datasets', 'dialogues', 'items', 'scores', 'reviews'], 'readonly');
+  const [datasets, dialogues, items, scores, reviews] = await Promise.all([
+    tx.objectStore('datasets').getAll(),
+    tx.objectStore('dialogues').getAll(),
+    tx.objectStore('items').getAll(),
+    tx.objectStore('scores').getAll(),
+    tx.objectStore('reviews').getAll(),
+    tx.done,
+  ]);
+  return {
+    type: BACKUP_TYPE,
+    version: BACKUP_VERSION,
+    source: BACKUP_SOURCE,
+    appVersion,
+    createdAt,
+    schemaVersion: DB_VERSION,
+    datasets,
+    dialogues,
+    items,
+    scores,
+    reviews,
+  };
+}
+
+/** The backup as file text. */
+export function serializeBackup(backup: Backup): string {
+  return JSON.stringify(backup);
+}
+
+/** Parses and validates backup file text; throws RestoreError saying what is wrong. */
+export function parseBackup(text: string): Backup {
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (e) {
+    throw new RestoreError(`not JSON (${e instanceof Error ? e.message : String(e)})`);
+  }
+  if (!data || typeof data !== 'object' || Array.isArray(data)) throw new RestoreError('not a JSON object');
+  const b = data as Record<string, unknown>;
+  if (b.type !== BACKUP_TYPE) throw new RestoreError(`"type" is ${JSON.stringify(b.type)}, expected "${BACKUP_TYPE}"`);
+  if (typeof b.version !== 'number' || b.version > BACKUP_VERSION) {
+    throw new RestoreError(`backup version ${String(b.version)} is newer than this app understands (${BACKUP_VERSION})`);
+  }
+  return { ...(b as unknown as Backup), ...validateBackupRecords(b) };
+}
+
+/** Replaces the whole workspace with the backup, in one transaction. Validate with parseBackup first. */
+export async function restoreBackup(db: XinanDatabase, text: string): Promise<Backup> {
+  const backup = parseBackup(text);
+  const stores = ['datasets', 'dialogues', 'items', 'scores', 'reviews'] as const;
+  await writeTx(db, [...stores], async (tx) => {
+    await Promise.all(stores.map((s) => tx.objectStore(s).clear()));
+    await Promise.all([
+      issueAll(backup.datasets, (r) => tx.objectStore('datasets').put(r)),
+      issueAll(backup.dialogues, (r) => tx.objectStore('dialogues').put(r)),
+      issueAll(backup.items, (r) => tx.objectStore('items').put(r)),
+      issueAll(backup.scores, (r) => tx.objectStore('scores').put(r)),
+      issueAll(backup.reviews, (r) => tx.objectStore('reviews').put(r)),
+    ]);
+  });
+  return backup;
+}

@@ -1,0 +1,124 @@
+/**
+ * The app's IndexedDB database ('xinan'): what is stored where.
+ *
+ * - datasets  — one record per imported file (`Dataset`), key `id`.
+ * - dialogues — the imported turns, key `key` = `${datasetId}/${dialogueId}`;
+ *               index byDataset = [datasetId, order] keeps file order.
+ * - items     — one per scoreable supporter turn (`Item` + `seq`), key `id`;
+ *               index byDataset = [datasetId, seq] keeps file order.
+ * - scores    — model output, key [itemId, modelId], so one item can hold scores
+ *               from several models and scoring resumes with only missing items;
+ *               index byDatasetModel = [datasetId, modelId] (added in v2).
+ * - reviews   — a reviewer's own label/note on an item, key itemId (added in v2).
+ *
+ * Model files live in the Cache API (service worker), not here. Upgrade steps are
+ * `if (oldVersion < n)` blocks and must only do IDB work (no fetches, no timers).
+ */
+import { openDB, type DBSchema, type IDBPDatabase, type IDBPTransaction, type StoreNames } from 'idb';
+import type { ItemScore } from '../inference/types';
+import type { LabelId } from '../taxonomy';
+import type { Dataset, Dialogue, Item } from '../transcripts/model';
+
+export const DB_NAME = 'xinan';
+export const DB_VERSION = 2;
+
+export interface StoredDialogue extends Dialogue {
+  key: string;
+  datasetId: string;
+  /** Position in the imported file. */
+  order: number;
+}
+
+export interface StoredItem extends Item {
+  /** Position in the dataset (dialogue order, then turn order). */
+  seq: number;
+}
+
+export interface StoredScore extends ItemScore {
+  itemId: string;
+  modelId: string;
+  /** Missing on scores written by schema v1; the v2 upgrade fills it in. */
+  datasetId: string;
+  /** Epoch ms. */
+  scoredAt: number;
+}
+
+export interface Review {
+  itemId: string;
+  datasetId: string;
+  /** The reviewer's own class for the response, when they set one. */
+  label?: LabelId;
+  note?: string;
+  updatedAt: number;
+}
+
+export interface XinanDB extends DBSchema {
+  datasets: { key: string; value: Dataset };
+  dialogues: { key: string; value: StoredDialogue; indexes: { byDataset: [string, number] } };
+  items: { key: string; value: StoredItem; indexes: { byDataset: [string, number] } };
+  scores: {
+    key: [string, string];
+    value: StoredScore;
+    indexes: { byModel: string; byDatasetModel: [string, string] };
+  };
+  reviews: { key: string; value: Review; indexes: { byDataset: string } };
+}
+
+export type XinanDatabase = IDBPDatabase<XinanDB>;
+export type UpgradeTx = IDBPTransaction<XinanDB, StoreNames<XinanDB>[], 'versionchange'>;
+
+/** Key range over one dataset in a [datasetId, number] index. */
+export function datasetRange(datasetId: string): IDBKeyRange {
+  return IDBKeyRange.bound([datasetId, -Infinity], [datasetId, Infinity]);
+}
+
+/** Key range over all of one dataset's entries in a [datasetId, string] index (arrays sort after every string). */
+export function datasetAnyRange(datasetId: string): IDBKeyRange {
+  return IDBKeyRange.bound([datasetId, -Infinity], [datasetId, []]);
+}
+
+function createV1(db: XinanDatabase): void {
+  db.createObjectStore('datasets', { keyPath: 'id' });
+  db.createObjectStore('dialogues', { keyPath: 'key' }).createIndex('byDataset', ['datasetId', 'order']);
+  db.createObjectStore('items', { keyPath: 'id' }).createIndex('byDataset', ['datasetId', 'seq']);
+  db.createObjectStore('scores', { keyPath: ['itemId', 'modelId'] }).createIndex('byModel', 'modelId');
+}
+
+/** v2: scores get `datasetId` (filled from their item) and an index to find a dataset's scores per model; reviews store. */
+async function migrateV2(db: XinanDatabase, tx: UpgradeTx): Promise<void> {
+  db.createObjectStore('reviews', { keyPath: 'itemId' }).createIndex('byDataset', 'datasetId');
+  const scores = tx.objectStore('scores');
+  scores.createIndex('byDatasetModel', ['datasetId', 'modelId']);
+  const items = tx.objectStore('items');
+  for (let cursor = await scores.openCursor(); cursor; cursor = await cursor.continue()) {
+    if (cursor.value.datasetId) continue;
+    const item = await items.get(cursor.value.itemId);
+    // Orphan scores (item already gone) are dropped rather than kept unreachable.
+    if (item) await cursor.update({ ...cursor.value, datasetId: item.datasetId });
+    else await cursor.delete();
+  }
+}
+
+export interface OpenOptions {
+  /** Only tests pass a lower version, to build an old database and upgrade it. */
+  version?: number;
+  /** Another tab wants to upgrade; by default we close so it can. */
+  onBlocking?: () => void;
+  /** Our upgrade waits for another tab to close its connection. */
+  onBlocked?: () => void;
+  /** The browser closed the connection abnormally (e.g. storage cleared). */
+  onTerminated?: () => void;
+}
+
+export async function openXinanDb(name = DB_NAME, options: OpenOptions = {}): Promise<XinanDatabase> {
+  const db: XinanDatabase = await openDB<XinanDB>(name, options.version ?? DB_VERSION, {
+    async upgrade(database, oldVersion, _newVersion, tx) {
+      if (oldVersion < 1) createV1(database);
+      if (oldVersion < 2 && (options.version ?? DB_VERSION) >= 2) await migrateV2(database, tx);
+    },
+    blocked: () => options.onBlocked?.(),
+    blocking: () => (options.onBlocking ? options.onBlocking() : db.close()),
+    terminated: () => options.onTerminated?.(),
+  });
+  return db;
+}

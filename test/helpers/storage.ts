@@ -1,0 +1,30 @@
+/** Storage test helpers: unique database names and a simulated full disk. */
+import { vi } from 'vitest';
+import { openXinanDb, type OpenOptions, type XinanDatabase } from '../../src/lib/storage/db';
+
+let counter = 0;
+
+/** A new, empty database per call, so tests never share state through fake-indexeddb. */
+export function openFreshDb(options: OpenOptions = {}): Promise<XinanDatabase> {
+  return openXinanDb(`xinan-test-${++counter}-${Date.now()}`, options);
+}
+
+export function freshDbName(): string {
+  return `xinan-test-${++counter}-${Date.now()}`;
+}
+
+/**
+ * Makes `put`/`add` throw QuotaExceededError once `allowed` writes have succeeded,
+ * as a browser does when the origin's quota is used up. Returns the restore function.
+ */
+export function simulateQuotaAfter(allowed: number): () => void {
+  let writes = 0;
+  const spies = (['put', 'add'] as const).map((method) => {
+    const original = IDBObjectStore.prototype[method];
+    return vi.spyOn(IDBObjectStore.prototype, method).mockImplementation(function (this: IDBObjectStore, ...args) {
+      if (++writes > allowed) throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
+      return original.apply(this, args as Parameters<typeof original>);
+    });
+  });
+  return () => spies.forEach((s) => s.mockRestore());
+}
