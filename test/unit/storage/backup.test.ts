@@ -1,0 +1,100 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { createBackup, parseBackup, restoreBackup, serializeBackup } from '../../../src/lib/storage/backup';
+import { importDataset } from '../../../src/lib/storage/datasets';
+import type { XinanDatabase } from '../../../src/lib/storage/db';
+import { RestoreError, StorageFullError } from '../../../src/lib/storage/errors';
+import { putReview, putScores } from '../../../src/lib/storage/scores';
+import { makeDatasetRecords, makeScore } from '../../helpers/factories';
+import { openFreshDb, simulateQuotaAfter } from '../../helpers/storage';
+
+let restoreQuota: (() => void) | undefined;
+afterEach(() => restoreQuota?.());
+
+async function seeded(id: string, n: number) {
+  const db = await openFreshDb();
+  const recs = makeDatasetRecords(id, n);
+  await importDataset(db, recs);
+  await putScores(db, id, 'm1', recs.items.map((i) => ({ itemId: i.id, score: makeScore(2) })), 5);
+  await putReview(db, { itemId: recs.items[0].id, datasetId: id, note: '好' }, 6);
+  return db;
+}
+
+async function snapshot(db: XinanDatabase) {
+  const b = await createBackup(db, 'v', 't');
+  return { datasets: b.datasets, dialogues: b.dialogues, items: b.items, scores: b.scores, reviews: b.reviews };
+}
+
+describe('backup', () => {
+  it('identifies itself and round-trips into a fresh database', async () => {
+    const a = await seeded('a', 3);
+    const backup = await createBackup(a, '0.1.0', '2026-11-23T10:00:00Z');
+    expect(backup).toMatchObject({ type: 'xinan-backup', version: 1, source: 'xinan', appVersion: '0.1.0', schemaVersion: 2 });
+    const fresh = await openFreshDb();
+    await restoreBackup(fresh, serializeBackup(backup));
+    expect(await snapshot(fresh)).toEqual(await snapshot(a));
+    a.close();
+    fresh.close();
+  });
+
+  it('replaces what was there', async () => {
+    const source = await seeded('a', 2);
+    const target = await seeded('b', 4);
+    await restoreBackup(target, serializeBackup(await createBackup(source, 'v', 't')));
+    expect((await target.getAll('datasets')).map((d) => d.id)).toEqual(['a']);
+    expect(await target.count('items')).toBe(2);
+    source.close();
+    target.close();
+  });
+
+  it('fills datasetId on scores from a backup taken before schema v2', async () => {
+    const src = await seeded('a', 2);
+    const b = await createBackup(src, 'v', 't');
+    const old = { ...b, schemaVersion: 1, scores: b.scores.map(({ datasetId: _d, ...s }) => s) };
+    const db = await openFreshDb();
+    await restoreBackup(db, JSON.stringify(old));
+    expect((await db.getAll('scores')).every((s) => s.datasetId === 'a')).toBe(true);
+    src.close();
+    db.close();
+  });
+});
+
+describe('restore refuses bad files and leaves data unchanged', () => {
+  const valid = async () => JSON.parse(serializeBackup(await createBackup(await seeded('x', 2), 'v', 't')));
+
+  const cases: [string, (b: Record<string, any>) => unknown, RegExp][] = [
+    ['not JSON', () => '{oops', /not JSON/],
+    ['wrong type', (b) => ({ ...b, type: 'excalidraw' }), /"type" is "excalidraw"/],
+    ['newer version', (b) => ({ ...b, version: 99 }), /version 99 is newer/],
+    ['records not an array', (b) => ({ ...b, items: {} }), /items: expected an array/],
+    ['bad field', (b) => ({ ...b, items: [b.items[0], { ...b.items[1], response: 42 }] }), /items\[1\]\.response: expected a string/],
+    ['bad label', (b) => ({ ...b, items: [{ ...b.items[0], goldLabel: 8 }] }), /items\[0\]\.goldLabel: expected a label 0–7/],
+    ['bad speaker', (b) => ({ ...b, dialogues: [{ ...b.dialogues[0], turns: [{ speaker: 'x', text: '' }] }] }), /dialogues\[0\]\.turns\[0\]\.speaker/],
+    ['dangling score', (b) => ({ ...b, scores: [{ ...b.scores[0], itemId: 'nope' }] }), /scores\[0\]\.itemId: unknown item "nope"/],
+    ['dangling dialogue', (b) => ({ ...b, datasets: [] }), /dialogues\[0\]\.datasetId: unknown dataset "x"/],
+    ['dangling item', (b) => ({ ...b, dialogues: [], items: [{ ...b.items[0], datasetId: 'y' }] }), /items\[0\]\.datasetId: unknown dataset "y"/],
+  ];
+
+  it.each(cases)('%s', async (_name, mutate, message) => {
+    const db = await seeded('keep', 3);
+    const before = await snapshot(db);
+    const bad = mutate(await valid());
+    const text = typeof bad === 'string' ? bad : JSON.stringify(bad);
+    const err = await restoreBackup(db, text).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(RestoreError);
+    expect((err as Error).message).toMatch(message);
+    expect(await snapshot(db)).toEqual(before);
+    db.close();
+  });
+
+  it('a full disk during restore keeps the old workspace', async () => {
+    const db = await seeded('keep', 3);
+    const before = await snapshot(db);
+    const text = JSON.stringify(await valid());
+    expect(() => parseBackup(text)).not.toThrow();
+    restoreQuota = simulateQuotaAfter(3);
+    await expect(restoreBackup(db, text)).rejects.toBeInstanceOf(StorageFullError);
+    restoreQuota();
+    expect(await snapshot(db)).toEqual(before);
+    db.close();
+  });
+});

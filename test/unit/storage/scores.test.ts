@@ -1,0 +1,79 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { importDataset } from '../../../src/lib/storage/datasets';
+import { StorageFullError } from '../../../src/lib/storage/errors';
+import {
+  countScores,
+  getReviews,
+  getScores,
+  missingItemIds,
+  modelsForDataset,
+  putReview,
+  putScores,
+} from '../../../src/lib/storage/scores';
+import { makeDatasetRecords, makeScore } from '../../helpers/factories';
+import { openFreshDb, simulateQuotaAfter } from '../../helpers/storage';
+
+let restoreQuota: (() => void) | undefined;
+afterEach(() => restoreQuota?.());
+
+async function seeded(n = 5) {
+  const db = await openFreshDb();
+  const recs = makeDatasetRecords('ds', n);
+  await importDataset(db, recs);
+  return { db, ids: recs.items.map((i) => i.id) };
+}
+
+describe('scores', () => {
+  it('resumes with only the missing items, in file order', async () => {
+    const { db, ids } = await seeded(12);
+    expect(await missingItemIds(db, 'ds', 'm1')).toEqual(ids);
+    await putScores(db, 'ds', 'm1', [ids[0], ids[10], ids[3]].map((itemId) => ({ itemId, score: makeScore(7) })));
+    const missing = await missingItemIds(db, 'ds', 'm1');
+    expect(missing).toEqual(ids.filter((_, i) => ![0, 3, 10].includes(i)));
+    expect(await countScores(db, 'ds', 'm1')).toBe(3);
+    db.close();
+  });
+
+  it('keeps models apart', async () => {
+    const { db, ids } = await seeded(3);
+    await putScores(db, 'ds', 'm1', ids.map((itemId) => ({ itemId, score: makeScore(7) })));
+    expect(await missingItemIds(db, 'ds', 'm1')).toEqual([]);
+    expect(await missingItemIds(db, 'ds', 'm2')).toEqual(ids);
+    await putScores(db, 'ds', 'm2', [{ itemId: ids[1], score: makeScore(4) }]);
+    expect((await modelsForDataset(db, 'ds')).sort()).toEqual(['m1', 'm2']);
+    expect((await getScores(db, 'ds', 'm2')).get(ids[1])).toMatchObject({ label: 4, modelId: 'm2', datasetId: 'ds' });
+    db.close();
+  });
+
+  it('rewriting a score replaces it instead of duplicating it', async () => {
+    const { db, ids } = await seeded(2);
+    await putScores(db, 'ds', 'm1', [{ itemId: ids[0], score: makeScore(7) }], 1);
+    await putScores(db, 'ds', 'm1', [{ itemId: ids[0], score: makeScore(2) }], 2);
+    const scores = await getScores(db, 'ds', 'm1');
+    expect(scores.size).toBe(1);
+    expect(scores.get(ids[0])).toMatchObject({ label: 2, scoredAt: 2 });
+    db.close();
+  });
+
+  it('a full disk loses the whole batch, not part of it, and earlier batches survive', async () => {
+    const { db, ids } = await seeded(6);
+    await putScores(db, 'ds', 'm1', [{ itemId: ids[0], score: makeScore(7) }]);
+    restoreQuota = simulateQuotaAfter(2);
+    const batch = ids.slice(1).map((itemId) => ({ itemId, score: makeScore(7) }));
+    await expect(putScores(db, 'ds', 'm1', batch)).rejects.toBeInstanceOf(StorageFullError);
+    restoreQuota();
+    expect(await countScores(db, 'ds', 'm1')).toBe(1);
+    expect(await missingItemIds(db, 'ds', 'm1')).toEqual(ids.slice(1));
+    db.close();
+  });
+});
+
+describe('reviews', () => {
+  it('stores one review per item, updating in place', async () => {
+    const { db, ids } = await seeded(2);
+    await putReview(db, { itemId: ids[0], datasetId: 'ds', label: 2 }, 1);
+    await putReview(db, { itemId: ids[0], datasetId: 'ds', label: 3, note: '评判了来访者' }, 2);
+    expect(await getReviews(db, 'ds')).toEqual([{ itemId: ids[0], datasetId: 'ds', label: 3, note: '评判了来访者', updatedAt: 2 }]);
+    db.close();
+  });
+});
