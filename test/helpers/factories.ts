@@ -1,9 +1,9 @@
 /** Typed factories for tests: small, deterministic records with overridable fields. */
-import type { ItemScore } from '../../src/lib/inference/types';
-import type { LabelId } from '../../src/lib/taxonomy';
-import { buildDataset, type DatasetRecords } from '../../src/lib/transcripts/dataset';
-import type { Provenance } from '../../src/lib/transcripts/export/rows';
-import type { Dialogue, Item, ScoredItem } from '../../src/lib/transcripts/model';
+import type { ItemScore } from '../../src/lib/inference/types.ts';
+import type { LabelId } from '../../src/lib/taxonomy.ts';
+import { buildDataset, type DatasetRecords } from '../../src/lib/transcripts/dataset.ts';
+import type { Provenance } from '../../src/lib/transcripts/export/rows.ts';
+import type { Dialogue, Item, ScoredItem } from '../../src/lib/transcripts/model.ts';
 
 export const PROVENANCE: Provenance = {
   modelId: 'xinan-safety-zh@test',

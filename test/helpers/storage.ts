@@ -1,6 +1,6 @@
 /** Storage test helpers: unique database names and a simulated full disk. */
 import { vi } from 'vitest';
-import { openXinanDb, type OpenOptions, type XinanDatabase } from '../../src/lib/storage/db';
+import { openXinanDb, type OpenOptions, type XinanDatabase } from '../../src/lib/storage/db.ts';
 
 let counter = 0;
 

@@ -3,10 +3,10 @@
  * hand-edited file before touching the database. Errors name the record,
  * e.g. `items[3].response: expected a string`.
  */
-import { isLabelId } from '../taxonomy';
-import type { Review, StoredDialogue, StoredItem, StoredScore } from './db';
-import { RestoreError } from './errors';
-import type { Dataset } from '../transcripts/model';
+import { isLabelId } from '../taxonomy.ts';
+import type { Review, StoredDialogue, StoredItem, StoredScore } from './db.ts';
+import { RestoreError } from './errors.ts';
+import type { Dataset } from '../transcripts/model.ts';
 
 const EXPECTED = {
   string: 'a string',

@@ -3,11 +3,11 @@
  * entire file before writing anything, then replaces all stores in a single
  * transaction: a bad file or a full disk leaves the existing data as it was.
  */
-import { DB_VERSION, type Review, type StoredDialogue, type StoredItem, type StoredScore, type XinanDatabase } from './db';
-import { RestoreError } from './errors';
-import { issueAll, writeTx } from './tx';
-import { validateBackupRecords } from './backup-validate';
-import type { Dataset } from '../transcripts/model';
+import { DB_VERSION, type Review, type StoredDialogue, type StoredItem, type StoredScore, type XinanDatabase } from './db.ts';
+import { RestoreError } from './errors.ts';
+import { issueAll, writeTx } from './tx.ts';
+import { validateBackupRecords } from './backup-validate.ts';
+import type { Dataset } from '../transcripts/model.ts';
 
 export const BACKUP_TYPE = 'xinan-backup';
 /** Version of the backup file format (not of the database schema). */

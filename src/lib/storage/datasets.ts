@@ -1,8 +1,8 @@
 /** Datasets with their dialogues and items: import (one transaction), read, delete (cascade), wipe. */
-import type { DatasetRecords } from '../transcripts/dataset';
-import type { Dataset } from '../transcripts/model';
-import { datasetAnyRange, datasetRange, type StoredDialogue, type StoredItem, type XinanDatabase } from './db';
-import { issueAll, writeTx } from './tx';
+import type { DatasetRecords } from '../transcripts/dataset.ts';
+import type { Dataset } from '../transcripts/model.ts';
+import { datasetAnyRange, datasetRange, type StoredDialogue, type StoredItem, type XinanDatabase } from './db.ts';
+import { issueAll, writeTx } from './tx.ts';
 
 const ALL_STORES = ['datasets', 'dialogues', 'items', 'scores', 'reviews'] as const;
 

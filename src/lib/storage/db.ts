@@ -15,9 +15,9 @@
  * `if (oldVersion < n)` blocks and must only do IDB work (no fetches, no timers).
  */
 import { openDB, type DBSchema, type IDBPDatabase, type IDBPTransaction, type StoreNames } from 'idb';
-import type { ItemScore } from '../inference/types';
-import type { LabelId } from '../taxonomy';
-import type { Dataset, Dialogue, Item } from '../transcripts/model';
+import type { ItemScore } from '../inference/types.ts';
+import type { LabelId } from '../taxonomy.ts';
+import type { Dataset, Dialogue, Item } from '../transcripts/model.ts';
 
 export const DB_NAME = 'xinan';
 export const DB_VERSION = 2;

@@ -1,8 +1,8 @@
 /** Public API of the storage layer (main thread only; the worker never stores). */
-export * from './db';
-export * from './errors';
-export * from './datasets';
-export * from './scores';
-export * from './backup';
-export * from './quota';
-export { writeTx } from './tx';
+export * from './db.ts';
+export * from './errors.ts';
+export * from './datasets.ts';
+export * from './scores.ts';
+export * from './backup.ts';
+export * from './quota.ts';
+export { writeTx } from './tx.ts';

@@ -3,10 +3,10 @@
  * batch one transaction, so a reload or crash loses at most the batch in flight
  * and `missingItemIds` tells the app what is left to score.
  */
-import type { ItemScore } from '../inference/types';
-import type { LabelId } from '../taxonomy';
-import { datasetAnyRange, datasetRange, type Review, type StoredScore, type XinanDatabase } from './db';
-import { issueAll, writeTx } from './tx';
+import type { ItemScore } from '../inference/types.ts';
+import type { LabelId } from '../taxonomy.ts';
+import { datasetAnyRange, datasetRange, type Review, type StoredScore, type XinanDatabase } from './db.ts';
+import { issueAll, writeTx } from './tx.ts';
 
 export interface ScoreWrite {
   itemId: string;

@@ -5,8 +5,8 @@
  * the transaction is kept, and a quota failure becomes StorageFullError.
  */
 import type { IDBPTransaction, StoreNames } from 'idb';
-import { isQuotaError, StorageFullError } from './errors';
-import type { XinanDatabase, XinanDB } from './db';
+import { isQuotaError, StorageFullError } from './errors.ts';
+import type { XinanDatabase, XinanDB } from './db.ts';
 
 export type WriteTx<S extends StoreNames<XinanDB>[]> = IDBPTransaction<XinanDB, S, 'readwrite'>;
 

@@ -1,5 +1,5 @@
 /** Turns a parse result into the records storage keeps: one Dataset, its Dialogues and Items. */
-import { itemsFromDialogue, type Dataset, type Dialogue, type Item, type ParseResult } from './model';
+import { itemsFromDialogue, type Dataset, type Dialogue, type Item, type ParseResult } from './model.ts';
 
 export interface DatasetRecords {
   dataset: Dataset;

@@ -4,7 +4,7 @@
  * GB18030 before giving up. Both decoders run with `fatal: true` so a wrong
  * guess fails loudly instead of producing mojibake.
  */
-import { ImportError } from './errors';
+import { ImportError } from './errors.ts';
 
 export type TextEncodingName = 'utf-8' | 'utf-16le' | 'utf-16be' | 'gb18030';
 

@@ -3,11 +3,11 @@
  * when it is specific; otherwise we sniff. The JSON parsers re-check the shape,
  * so a wrong guess between the two JSON kinds is corrected there.
  */
-import { ImportError } from './errors';
-import type { FormatId } from './model';
-import { looksLikeTranscript } from './parse/text';
-import { matchHeaders } from './parse/table';
-import { csvRows } from './parse/csv';
+import { ImportError } from './errors.ts';
+import type { FormatId } from './model.ts';
+import { looksLikeTranscript } from './parse/text.ts';
+import { matchHeaders } from './parse/table.ts';
+import { csvRows } from './parse/csv.ts';
 
 const ZIP_MAGIC = [0x50, 0x4b, 0x03, 0x04];
 const OLE_MAGIC = [0xd0, 0xcf, 0x11, 0xe0];

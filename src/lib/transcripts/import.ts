@@ -3,15 +3,15 @@
  * Pure apart from XLSX being async: no storage, no DOM. Errors that make the
  * whole file unusable throw ImportError; bad records are listed in `skipped`.
  */
-import { decodeText, type TextEncodingName } from './decode';
-import { detectBinary, detectTextFormat } from './detect';
-import { ImportError } from './errors';
-import type { Dialogue, FormatId, ParseResult } from './model';
-import { parseCsv } from './parse/csv';
-import { parseJsonFile, parseJsonl } from './parse/json';
-import type { ColumnMapping } from './parse/table';
-import { parseText } from './parse/text';
-import { parseXlsx } from './parse/xlsx';
+import { decodeText, type TextEncodingName } from './decode.ts';
+import { detectBinary, detectTextFormat } from './detect.ts';
+import { ImportError } from './errors.ts';
+import type { Dialogue, FormatId, ParseResult } from './model.ts';
+import { parseCsv } from './parse/csv.ts';
+import { parseJsonFile, parseJsonl } from './parse/json.ts';
+import type { ColumnMapping } from './parse/table.ts';
+import { parseText } from './parse/text.ts';
+import { parseXlsx } from './parse/xlsx.ts';
 
 /** Files above this are refused before they are read (the whole file must fit in memory twice). */
 export const MAX_IMPORT_BYTES = 200 * 1024 * 1024;

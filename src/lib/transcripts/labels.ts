@@ -1,4 +1,4 @@
-import { isLabelId, LABELS, LABELS_ZH, type LabelId } from '../taxonomy';
+import { isLabelId, LABELS, LABELS_ZH, type LabelId } from '../taxonomy.ts';
 
 /** Result of reading a gold-label cell: absent, a valid id, or a value we must report. */
 export type LabelRead = { ok: true; label?: LabelId } | { ok: false; reason: string };

@@ -3,8 +3,8 @@
  * as imported; every supporter turn that is not context-only becomes one Item,
  * scored with the turns before it as context (see `itemsFromDialogue`).
  */
-import type { ItemScore, Speaker, Turn } from '../inference/types';
-import type { LabelId } from '../taxonomy';
+import type { ItemScore, Speaker, Turn } from '../inference/types.ts';
+import type { LabelId } from '../taxonomy.ts';
 
 export type { Speaker, Turn };
 

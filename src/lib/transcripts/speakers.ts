@@ -3,7 +3,7 @@
  * the engine's two roles. Keys are lower-case; lookups lower-case their input.
  * 'A'/'B' follow the common convention that A is the help-seeker.
  */
-import type { Speaker } from '../inference/types';
+import type { Speaker } from '../inference/types.ts';
 
 const SPEAKER_NAMES: Record<string, Speaker> = {
   seeker: 'seeker',

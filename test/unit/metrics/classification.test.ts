@@ -5,7 +5,7 @@ import {
   cohenKappa,
   confusionMatrix,
   MetricsInputError,
-} from '../../../src/lib/metrics/classification';
+} from '../../../src/lib/metrics/classification.ts';
 
 // gold=[0,0,0,1,1,2], pred=[0,0,1,1,2,2]  →  confusion (rows gold):
 //   [2,1,0]

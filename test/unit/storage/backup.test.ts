@@ -1,11 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { createBackup, parseBackup, restoreBackup, serializeBackup } from '../../../src/lib/storage/backup';
-import { importDataset } from '../../../src/lib/storage/datasets';
-import type { XinanDatabase } from '../../../src/lib/storage/db';
-import { RestoreError, StorageFullError } from '../../../src/lib/storage/errors';
-import { putReview, putScores } from '../../../src/lib/storage/scores';
-import { makeDatasetRecords, makeScore } from '../../helpers/factories';
-import { openFreshDb, simulateQuotaAfter } from '../../helpers/storage';
+import { createBackup, parseBackup, restoreBackup, serializeBackup } from '../../../src/lib/storage/backup.ts';
+import { importDataset } from '../../../src/lib/storage/datasets.ts';
+import type { XinanDatabase } from '../../../src/lib/storage/db.ts';
+import { RestoreError, StorageFullError } from '../../../src/lib/storage/errors.ts';
+import { putReview, putScores } from '../../../src/lib/storage/scores.ts';
+import { makeDatasetRecords, makeScore } from '../../helpers/factories.ts';
+import { openFreshDb, simulateQuotaAfter } from '../../helpers/storage.ts';
 
 let restoreQuota: (() => void) | undefined;
 afterEach(() => restoreQuota?.());

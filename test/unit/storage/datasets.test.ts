@@ -10,12 +10,12 @@ import {
   listDatasets,
   newDatasetId,
   wipeAll,
-} from '../../../src/lib/storage/datasets';
-import { StorageFullError } from '../../../src/lib/storage/errors';
-import { getReviews, getScores, putReview, putScores } from '../../../src/lib/storage/scores';
-import type { XinanDatabase } from '../../../src/lib/storage/db';
-import { makeDatasetRecords, makeScore } from '../../helpers/factories';
-import { openFreshDb, simulateQuotaAfter } from '../../helpers/storage';
+} from '../../../src/lib/storage/datasets.ts';
+import { StorageFullError } from '../../../src/lib/storage/errors.ts';
+import { getReviews, getScores, putReview, putScores } from '../../../src/lib/storage/scores.ts';
+import type { XinanDatabase } from '../../../src/lib/storage/db.ts';
+import { makeDatasetRecords, makeScore } from '../../helpers/factories.ts';
+import { openFreshDb, simulateQuotaAfter } from '../../helpers/storage.ts';
 
 let restoreQuota: (() => void) | undefined;
 afterEach(() => restoreQuota?.());

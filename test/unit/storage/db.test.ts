@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { DB_VERSION, openXinanDb } from '../../../src/lib/storage/db';
-import { getScores, missingItemIds } from '../../../src/lib/storage/scores';
-import { importDataset } from '../../../src/lib/storage/datasets';
-import { makeDatasetRecords, makeScore } from '../../helpers/factories';
-import { freshDbName, openFreshDb } from '../../helpers/storage';
+import { DB_VERSION, openXinanDb } from '../../../src/lib/storage/db.ts';
+import { getScores, missingItemIds } from '../../../src/lib/storage/scores.ts';
+import { importDataset } from '../../../src/lib/storage/datasets.ts';
+import { makeDatasetRecords, makeScore } from '../../helpers/factories.ts';
+import { freshDbName, openFreshDb } from '../../helpers/storage.ts';
 
 describe('schema', () => {
   it('creates every store and index at the current version', async () => {

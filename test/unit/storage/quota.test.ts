@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { isQuotaError } from '../../../src/lib/storage/errors';
-import { requestPersistence, storageUsage } from '../../../src/lib/storage/quota';
+import { isQuotaError } from '../../../src/lib/storage/errors.ts';
+import { requestPersistence, storageUsage } from '../../../src/lib/storage/quota.ts';
 
 type Manager = Parameters<typeof requestPersistence>[0];
 

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { importDataset } from '../../../src/lib/storage/datasets';
-import { StorageFullError } from '../../../src/lib/storage/errors';
+import { importDataset } from '../../../src/lib/storage/datasets.ts';
+import { StorageFullError } from '../../../src/lib/storage/errors.ts';
 import {
   countScores,
   getReviews,
@@ -9,9 +9,9 @@ import {
   modelsForDataset,
   putReview,
   putScores,
-} from '../../../src/lib/storage/scores';
-import { makeDatasetRecords, makeScore } from '../../helpers/factories';
-import { openFreshDb, simulateQuotaAfter } from '../../helpers/storage';
+} from '../../../src/lib/storage/scores.ts';
+import { makeDatasetRecords, makeScore } from '../../helpers/factories.ts';
+import { openFreshDb, simulateQuotaAfter } from '../../helpers/storage.ts';
 
 let restoreQuota: (() => void) | undefined;
 afterEach(() => restoreQuota?.());

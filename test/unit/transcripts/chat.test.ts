@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { ImportError } from '../../../src/lib/transcripts/errors';
-import { parseJsonFile, parseJsonl, lineColumn } from '../../../src/lib/transcripts/parse/json';
-import { fixtureText } from '../../helpers/fixtures';
+import { ImportError } from '../../../src/lib/transcripts/errors.ts';
+import { parseJsonFile, parseJsonl, lineColumn } from '../../../src/lib/transcripts/parse/json.ts';
+import { fixtureText } from '../../helpers/fixtures.ts';
 
 describe('chat JSON', () => {
   const r = parseJsonFile(fixtureText('chat.json'), 'chat.json');

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { parseFile } from '../../../src/lib/transcripts/import';
-import { parseCsv } from '../../../src/lib/transcripts/parse/csv';
-import { matchHeaders } from '../../../src/lib/transcripts/parse/table';
-import { fixtureBytes, fixtureText } from '../../helpers/fixtures';
+import { parseFile } from '../../../src/lib/transcripts/import.ts';
+import { parseCsv } from '../../../src/lib/transcripts/parse/csv.ts';
+import { matchHeaders } from '../../../src/lib/transcripts/parse/table.ts';
+import { fixtureBytes, fixtureText } from '../../helpers/fixtures.ts';
 
 describe('CSV', () => {
   it('groups rows by dialogue id, keeps quoted multi-line text, inherits empty ids', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { decodeText } from '../../../src/lib/transcripts/decode';
-import { ImportError } from '../../../src/lib/transcripts/errors';
-import { fixtureBytes } from '../../helpers/fixtures';
+import { decodeText } from '../../../src/lib/transcripts/decode.ts';
+import { ImportError } from '../../../src/lib/transcripts/errors.ts';
+import { fixtureBytes } from '../../helpers/fixtures.ts';
 
 describe('decodeText', () => {
   it('reads UTF-8 without a BOM', () => {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { splitMarkedTurns } from '../../../src/lib/transcripts/parse/dialogue-safety';
-import { parseJsonFile } from '../../../src/lib/transcripts/parse/json';
-import { itemsFromDialogue } from '../../../src/lib/transcripts/model';
-import { fixtureText } from '../../helpers/fixtures';
+import { splitMarkedTurns } from '../../../src/lib/transcripts/parse/dialogue-safety.ts';
+import { parseJsonFile } from '../../../src/lib/transcripts/parse/json.ts';
+import { itemsFromDialogue } from '../../../src/lib/transcripts/model.ts';
+import { fixtureText } from '../../helpers/fixtures.ts';
 
 describe('splitMarkedTurns', () => {
   it('splits on markers and treats unmarked leading text as the seeker', () => {

@@ -1,10 +1,10 @@
 import Papa from 'papaparse';
 import { describe, expect, it } from 'vitest';
-import { CSV_COLUMNS, exportCsv } from '../../../src/lib/transcripts/export/csv';
-import { escapeHtml, exportHtmlReport } from '../../../src/lib/transcripts/export/html';
-import { exportJsonl } from '../../../src/lib/transcripts/export/jsonl';
-import type { ScoredItem } from '../../../src/lib/transcripts/model';
-import { makeScoredItem, PROVENANCE } from '../../helpers/factories';
+import { CSV_COLUMNS, exportCsv } from '../../../src/lib/transcripts/export/csv.ts';
+import { escapeHtml, exportHtmlReport } from '../../../src/lib/transcripts/export/html.ts';
+import { exportJsonl } from '../../../src/lib/transcripts/export/jsonl.ts';
+import type { ScoredItem } from '../../../src/lib/transcripts/model.ts';
+import { makeScoredItem, PROVENANCE } from '../../helpers/factories.ts';
 
 const META = { datasetName: '测试集 <a>', exportedAt: '2026-11-23T10:00:00.000Z' };
 const ITEMS: ScoredItem[] = [

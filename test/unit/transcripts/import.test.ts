@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { detectTextFormat } from '../../../src/lib/transcripts/detect';
-import { ImportError } from '../../../src/lib/transcripts/errors';
-import { assertImportSize, MAX_IMPORT_BYTES, parseFile, parseTextInput } from '../../../src/lib/transcripts/import';
-import { fixtureBytes, fixtureText } from '../../helpers/fixtures';
+import { detectTextFormat } from '../../../src/lib/transcripts/detect.ts';
+import { ImportError } from '../../../src/lib/transcripts/errors.ts';
+import { assertImportSize, MAX_IMPORT_BYTES, parseFile, parseTextInput } from '../../../src/lib/transcripts/import.ts';
+import { fixtureBytes, fixtureText } from '../../helpers/fixtures.ts';
 
 async function importError(name: string, bytes = fixtureBytes(name)): Promise<ImportError> {
   try {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { matchPrefix, parseText } from '../../../src/lib/transcripts/parse/text';
-import { fixtureText } from '../../helpers/fixtures';
+import { matchPrefix, parseText } from '../../../src/lib/transcripts/parse/text.ts';
+import { fixtureText } from '../../helpers/fixtures.ts';
 
 describe('plain-text transcripts', () => {
   it('splits dialogues on separators and keeps multi-line turns whole', () => {

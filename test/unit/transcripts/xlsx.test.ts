@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { parseFile } from '../../../src/lib/transcripts/import';
-import { parseXlsx } from '../../../src/lib/transcripts/parse/xlsx';
-import { fixtureBytes } from '../../helpers/fixtures';
-import { buildXlsx } from '../../helpers/xlsx';
+import { parseFile } from '../../../src/lib/transcripts/import.ts';
+import { parseXlsx } from '../../../src/lib/transcripts/parse/xlsx.ts';
+import { fixtureBytes } from '../../helpers/fixtures.ts';
+import { buildXlsx } from '../../helpers/xlsx.ts';
 
 describe('XLSX', () => {
   it('reads the PsyCrisis layout: A = seeker, B = reply, header row skipped', async () => {

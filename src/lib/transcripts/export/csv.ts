@@ -5,9 +5,9 @@
  * become a spreadsheet formula (CSV injection).
  */
 import Papa from 'papaparse';
-import { LABELS } from '../../taxonomy';
-import type { ScoredItem } from '../model';
-import { toExportRow, type ExportMeta, type Provenance } from './rows';
+import { LABELS } from '../../taxonomy.ts';
+import type { ScoredItem } from '../model.ts';
+import { toExportRow, type ExportMeta, type Provenance } from './rows.ts';
 
 const BOM = '\uFEFF';
 const FORMULA_START = /^[=+\-@\t\r]/;

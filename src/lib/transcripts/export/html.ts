@@ -4,10 +4,10 @@
  * Sections: provenance, class distribution, agreement with gold labels where
  * present, and the item table sorted by risk.
  */
-import { binaryReport, classificationReport, cohenKappa } from '../../metrics/classification';
-import { LABELS, LABELS_ZH, NUM_LABELS, SAFE_LABEL } from '../../taxonomy';
-import type { ScoredItem } from '../model';
-import { EXPORT_FILE_VERSION, EXPORT_SOURCE, markedContext, type ExportMeta, type Provenance } from './rows';
+import { binaryReport, classificationReport, cohenKappa } from '../../metrics/classification.ts';
+import { LABELS, LABELS_ZH, NUM_LABELS, SAFE_LABEL } from '../../taxonomy.ts';
+import type { ScoredItem } from '../model.ts';
+import { EXPORT_FILE_VERSION, EXPORT_SOURCE, markedContext, type ExportMeta, type Provenance } from './rows.ts';
 
 export const HTML_REPORT_TYPE = 'xinan-report';
 

@@ -2,8 +2,8 @@
  * JSONL export. Line 1 is a header object `{type, version, source, …}` so the
  * file identifies itself; every following line is one ExportRow.
  */
-import type { ScoredItem } from '../model';
-import { EXPORT_FILE_VERSION, EXPORT_SOURCE, toExportRow, type ExportMeta, type Provenance } from './rows';
+import type { ScoredItem } from '../model.ts';
+import { EXPORT_FILE_VERSION, EXPORT_SOURCE, toExportRow, type ExportMeta, type Provenance } from './rows.ts';
 
 export const JSONL_TYPE = 'xinan-results';
 

@@ -3,8 +3,8 @@
  * and the provenance (model id, model SHA-256, app version) on every row so a
  * row copied out of its file still says where it came from.
  */
-import { LABELS, LABELS_ZH, NUM_LABELS, SAFE_LABEL } from '../../taxonomy';
-import type { ScoredItem, Turn } from '../model';
+import { LABELS, LABELS_ZH, NUM_LABELS, SAFE_LABEL } from '../../taxonomy.ts';
+import type { ScoredItem, Turn } from '../model.ts';
 
 export interface Provenance {
   modelId: string;

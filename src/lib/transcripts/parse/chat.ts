@@ -3,9 +3,9 @@
  * or seeker/supporter (or any name in speakers.ts). System messages are dropped:
  * they are instructions to a bot, not part of what the seeker saw.
  */
-import { readLabel } from '../labels';
-import type { Dialogue, DialogueTurn } from '../model';
-import { normalizeSpeaker } from '../speakers';
+import { readLabel } from '../labels.ts';
+import type { Dialogue, DialogueTurn } from '../model.ts';
+import { normalizeSpeaker } from '../speakers.ts';
 
 export function isChatRecord(x: unknown): boolean {
   return x !== null && typeof x === 'object' && Array.isArray((x as { messages?: unknown }).messages);

@@ -1,7 +1,7 @@
 /** CSV/TSV (delimiter auto-detected by papaparse) in the long layout; see table.ts. */
 import Papa from 'papaparse';
-import type { ParseResult, Skipped } from '../model';
-import { parseLongTable, type ColumnMapping } from './table';
+import type { ParseResult, Skipped } from '../model.ts';
+import { parseLongTable, type ColumnMapping } from './table.ts';
 
 /** Raw rows of a CSV text, plus rows papaparse could not read cleanly. */
 export function csvRows(text: string): { rows: string[][]; errors: Skipped[] } {

@@ -4,8 +4,8 @@
  * markers; `response` is the supporter reply, usually with a leading `[supporter]`.
  * Only the response is scored: earlier supporter turns are context-only.
  */
-import { readLabel } from '../labels';
-import type { Dialogue, DialogueTurn, ParseResult, Speaker } from '../model';
+import { readLabel } from '../labels.ts';
+import type { Dialogue, DialogueTurn, ParseResult, Speaker } from '../model.ts';
 
 const MARKER = /\[(seeker|supporter)\]/g;
 

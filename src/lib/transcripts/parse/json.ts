@@ -1,8 +1,8 @@
 /** JSON and JSONL entry points: parse with line/column errors, then dispatch on the data's shape. */
-import { ImportError } from '../errors';
-import type { ParseResult, Skipped } from '../model';
-import { chatDialogue, isChatRecord } from './chat';
-import { parseDialogueSafety } from './dialogue-safety';
+import { ImportError } from '../errors.ts';
+import type { ParseResult, Skipped } from '../model.ts';
+import { chatDialogue, isChatRecord } from './chat.ts';
+import { parseDialogueSafety } from './dialogue-safety.ts';
 
 /** 1-based line and column of a 0-based character offset. */
 export function lineColumn(text: string, offset: number): { line: number; column: number } {

@@ -4,10 +4,10 @@
  *   found by header aliases or given by a ColumnMapping the UI collects;
  * - pairs (PsyCrisis): column A the seeker's message, column B the reply, one dialogue per row.
  */
-import { ImportError } from '../errors';
-import { readLabel } from '../labels';
-import type { Dialogue, DialogueTurn, FormatId, ParseResult } from '../model';
-import { normalizeSpeaker } from '../speakers';
+import { ImportError } from '../errors.ts';
+import { readLabel } from '../labels.ts';
+import type { Dialogue, DialogueTurn, FormatId, ParseResult } from '../model.ts';
+import { normalizeSpeaker } from '../speakers.ts';
 
 /** A column, by header name or by 0-based index. */
 export type ColumnRef = string | number;

@@ -4,8 +4,8 @@
  * a prefix continue it, so multi-line turns are kept whole. A line of `---`, `===`
  * or `***` (3 or more) separates dialogues. Text before the first prefix is skipped.
  */
-import type { Dialogue, ParseResult, Speaker } from '../model';
-import { normalizeSpeaker, SPEAKER_PREFIXES } from '../speakers';
+import type { Dialogue, ParseResult, Speaker } from '../model.ts';
+import { normalizeSpeaker, SPEAKER_PREFIXES } from '../speakers.ts';
 
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const NAMES = SPEAKER_PREFIXES.map(escape).join('|');

@@ -5,9 +5,9 @@
  * known long-layout headers or a mapping → long layout, otherwise PsyCrisis pairs.
  */
 import { readSheet } from 'read-excel-file/universal';
-import { ImportError } from '../errors';
-import type { ParseResult } from '../model';
-import { matchHeaders, parseLongTable, parsePairsTable, type ColumnMapping } from './table';
+import { ImportError } from '../errors.ts';
+import type { ParseResult } from '../model.ts';
+import { matchHeaders, parseLongTable, parsePairsTable, type ColumnMapping } from './table.ts';
 
 export interface XlsxOptions {
   mapping?: ColumnMapping;
