@@ -57,48 +57,50 @@ export interface BackupRecords {
   reviews: Review[];
 }
 
+type Rec = Record<string, unknown>;
+
+const FIELDS = {
+  datasets: { id: 'string', name: 'string', format: 'string', createdAt: 'number' },
+  dialogues: { key: 'string', id: 'string', datasetId: 'string', order: 'number', turns: 'array' },
+  items: {
+    id: 'string', datasetId: 'string', dialogueId: 'string', turnIndex: 'number',
+    seq: 'number', context: 'array', response: 'string', goldLabel: 'label?',
+  },
+  scores: { itemId: 'string', modelId: 'string', probs: 'array', label: 'number', pUnsafe: 'number' },
+  reviews: { itemId: 'string', datasetId: 'string', label: 'label?', note: 'string?' },
+} satisfies Record<keyof BackupRecords, Record<string, Check>>;
+
+/** Checks one store's records; `extra` may add cross-record checks or return a normalized record. */
+function checkStore(b: Rec, key: keyof BackupRecords, extra?: (r: Rec, path: string) => Rec | void): Rec[] {
+  return list(b, key).map((raw, i) => {
+    const path = `${key}[${i}]`;
+    const r = checkFields(raw, path, FIELDS[key]);
+    return extra?.(r, path) ?? r;
+  });
+}
+
 /** Validates every record and that each one points at a dataset/item in the same file. */
-export function validateBackupRecords(b: Record<string, unknown>): BackupRecords {
-  const datasets = list(b, 'datasets').map((r, i) =>
-    checkFields(r, `datasets[${i}]`, { id: 'string', name: 'string', format: 'string', createdAt: 'number' }),
-  );
-  const datasetIds = new Set(datasets.map((d) => d.id as string));
-  const owned = (r: Record<string, unknown>, path: string) => {
-    if (!datasetIds.has(r.datasetId as string)) throw new RestoreError(`unknown dataset "${String(r.datasetId)}"`, `${path}.datasetId`);
+export function validateBackupRecords(b: Rec): BackupRecords {
+  const datasets = checkStore(b, 'datasets');
+  const datasetIds = new Set(datasets.map((d) => d.id));
+  const owned = (r: Rec, path: string) => {
+    if (!datasetIds.has(r.datasetId)) throw new RestoreError(`unknown dataset "${String(r.datasetId)}"`, `${path}.datasetId`);
   };
-  const dialogues = list(b, 'dialogues').map((r, i) => {
-    const d = checkFields(r, `dialogues[${i}]`, { key: 'string', id: 'string', datasetId: 'string', order: 'number', turns: 'array' });
-    owned(d, `dialogues[${i}]`);
-    checkTurns(d.turns as unknown[], `dialogues[${i}].turns`);
-    return d;
+  const dialogues = checkStore(b, 'dialogues', (d, path) => {
+    owned(d, path);
+    checkTurns(d.turns as unknown[], `${path}.turns`);
   });
-  const items = list(b, 'items').map((r, i) => {
-    const it = checkFields(r, `items[${i}]`, {
-      id: 'string', datasetId: 'string', dialogueId: 'string', turnIndex: 'number',
-      seq: 'number', context: 'array', response: 'string', goldLabel: 'label?',
-    });
-    owned(it, `items[${i}]`);
-    checkTurns(it.context as unknown[], `items[${i}].context`);
-    return it;
+  const items = checkStore(b, 'items', (it, path) => {
+    owned(it, path);
+    checkTurns(it.context as unknown[], `${path}.context`);
   });
-  const itemDataset = new Map(items.map((it) => [it.id as string, it.datasetId as string]));
-  const scores = list(b, 'scores').map((r, i) => {
-    const s = checkFields(r, `scores[${i}]`, { itemId: 'string', modelId: 'string', probs: 'array', label: 'number', pUnsafe: 'number' });
-    const datasetId = itemDataset.get(s.itemId as string);
-    if (!datasetId) throw new RestoreError(`unknown item "${String(s.itemId)}"`, `scores[${i}].itemId`);
+  const itemDataset = new Map(items.map((it) => [it.id, it.datasetId]));
+  const scores = checkStore(b, 'scores', (s, path) => {
+    const datasetId = itemDataset.get(s.itemId);
+    if (!datasetId) throw new RestoreError(`unknown item "${String(s.itemId)}"`, `${path}.itemId`);
     // Backups taken from schema v1 have no datasetId on scores: derive it, as the v2 migration does.
     return { ...s, datasetId };
   });
-  const reviews = list(b, 'reviews').map((r, i) => {
-    const rv = checkFields(r, `reviews[${i}]`, { itemId: 'string', datasetId: 'string', label: 'label?', note: 'string?' });
-    owned(rv, `reviews[${i}]`);
-    return rv;
-  });
-  return {
-    datasets: datasets as unknown as Dataset[],
-    dialogues: dialogues as unknown as StoredDialogue[],
-    items: items as unknown as StoredItem[],
-    scores: scores as unknown as StoredScore[],
-    reviews: reviews as unknown as Review[],
-  };
+  const reviews = checkStore(b, 'reviews', owned);
+  return { datasets, dialogues, items, scores, reviews } as unknown as BackupRecords;
 }

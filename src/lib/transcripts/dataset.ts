@@ -29,3 +29,22 @@ export function buildDataset(result: ParseResult, meta: DatasetMeta): DatasetRec
     items,
   };
 }
+
+/** What the import preview shows before anything is stored. */
+export interface ParsePreview {
+  dialogues: number;
+  items: number;
+  /** Items that carry a gold label. */
+  goldItems: number;
+  skipped: number;
+}
+
+export function previewCounts(result: ParseResult): ParsePreview {
+  const items = result.dialogues.flatMap((d) => itemsFromDialogue('preview', d));
+  return {
+    dialogues: result.dialogues.length,
+    items: items.length,
+    goldItems: items.filter((i) => i.goldLabel !== undefined).length,
+    skipped: result.skipped.length,
+  };
+}

@@ -36,15 +36,20 @@ function jsonKind(text: string): FormatId {
   return /"(context|response)"\s*:/.test(head) ? 'dialoguesafety-json' : 'chat-json';
 }
 
+function looksLikeJsonl(text: string): boolean {
+  const lines = text.split(/\r?\n/).filter((l) => l.trim() !== '');
+  return lines.length > 1 && lines.every((l) => l.trimStart().startsWith('{') && l.trimEnd().endsWith('}'));
+}
+
 /** Sniffing for names without a telling extension (and for pasted text). */
 function sniff(name: string, text: string): FormatId {
   const trimmed = text.trimStart();
-  const lines = trimmed.split(/\r?\n/).filter((l) => l.trim() !== '');
-  if (lines.length > 1 && lines.every((l) => l.trimStart().startsWith('{'))) return 'chat-jsonl';
+  if (looksLikeJsonl(text)) return 'chat-jsonl';
   if (trimmed.startsWith('[') && !looksLikeTranscript(text)) return jsonKind(text);
   if (trimmed.startsWith('{')) return jsonKind(text);
   if (looksLikeTranscript(text)) return 'text';
-  const header = csvRows(lines.slice(0, 2).join('\n')).rows[0] ?? [];
+  const firstLine = trimmed.split(/\r?\n/, 1)[0];
+  const header = csvRows(firstLine).rows[0] ?? [];
   const known = matchHeaders(header);
   if (header.length > 1 && known.speaker !== undefined && known.text !== undefined) return 'csv';
   throw new ImportError(
@@ -61,7 +66,8 @@ export function detectTextFormat(name: string, text: string): FormatId {
     case 'ndjson':
       return 'chat-jsonl';
     case 'json':
-      return jsonKind(text);
+      // Chat exports are often JSON Lines saved with a .json name.
+      return looksLikeJsonl(text) ? 'chat-jsonl' : jsonKind(text);
     case 'csv':
     case 'tsv':
       return 'csv';

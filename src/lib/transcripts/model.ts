@@ -98,3 +98,11 @@ export function itemsFromDialogue(datasetId: string, dialogue: Dialogue): Item[]
 export function itemId(datasetId: string, dialogueId: string, turnIndex: number): string {
   return `${datasetId}/${dialogueId}/${turnIndex}`;
 }
+
+/** Pairs items with their scores (from storage's `getScores`) for the exporters and views. */
+export function withScores(items: readonly Item[], scores: ReadonlyMap<string, ItemScore>): ScoredItem[] {
+  return items.map((item) => {
+    const score = scores.get(item.id);
+    return score ? { item, score } : { item };
+  });
+}

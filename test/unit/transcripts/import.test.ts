@@ -127,3 +127,11 @@ describe('bad input', () => {
     expect(e).toMatchObject({ code: 'too-large', file: 'big.csv' });
   });
 });
+
+describe('JSON Lines saved as .json', () => {
+  it('is read as JSONL', () => {
+    const r = parseTextInput('chat-export.json', fixtureText('chat.jsonl'));
+    expect(r.format).toBe('chat-jsonl');
+    expect(r.dialogues).toHaveLength(2);
+  });
+});
