@@ -11,6 +11,7 @@ import type { Dataset } from '../transcripts/model.ts';
 const EXPECTED = {
   string: 'a string',
   number: 'a number',
+  boolean: 'true or false',
   array: 'an array',
   'label?': 'a label 0–7 or nothing',
   'string?': 'a string or nothing',
@@ -60,14 +61,20 @@ export interface BackupRecords {
 type Rec = Record<string, unknown>;
 
 const FIELDS = {
-  datasets: { id: 'string', name: 'string', format: 'string', createdAt: 'number' },
+  datasets: {
+    id: 'string', name: 'string', format: 'string', sourceFile: 'string', createdAt: 'number',
+    dialogueCount: 'number', itemCount: 'number', goldCount: 'number',
+  },
   dialogues: { key: 'string', id: 'string', datasetId: 'string', order: 'number', turns: 'array' },
   items: {
     id: 'string', datasetId: 'string', dialogueId: 'string', turnIndex: 'number',
     seq: 'number', context: 'array', response: 'string', goldLabel: 'label?',
   },
-  scores: { itemId: 'string', modelId: 'string', probs: 'array', label: 'number', pUnsafe: 'number' },
-  reviews: { itemId: 'string', datasetId: 'string', label: 'label?', note: 'string?' },
+  scores: {
+    itemId: 'string', modelId: 'string', probs: 'array', label: 'number', pUnsafe: 'number',
+    truncated: 'boolean', droppedTurns: 'number', scoredAt: 'number',
+  },
+  reviews: { itemId: 'string', datasetId: 'string', label: 'label?', note: 'string?', updatedAt: 'number' },
 } satisfies Record<keyof BackupRecords, Record<string, Check>>;
 
 /** Checks one store's records; `extra` may add cross-record checks or return a normalized record. */

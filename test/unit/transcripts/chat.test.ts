@@ -55,3 +55,16 @@ describe('lineColumn', () => {
     expect(lineColumn('ab\ncd', 4)).toEqual({ line: 2, column: 2 });
   });
 });
+
+describe('DialogueSafety records as JSON Lines', () => {
+  it('uses the DialogueSafety parser and reports skipped records by line', () => {
+    const text = [
+      '{"id":"a","context":"[seeker]我很累","response":"[supporter]最近发生了什么？","label":7}',
+      '{"id":"b","context":"[seeker]嗯"}',
+    ].join('\n');
+    const r = parseJsonl(text, 'ds.jsonl');
+    expect(r.format).toBe('dialoguesafety-json');
+    expect(r.dialogues.map((d) => d.id)).toEqual(['a']);
+    expect(r.skipped).toEqual([{ where: 'line 2', reason: 'missing "response" string' }]);
+  });
+});

@@ -31,12 +31,16 @@ export function parseJsonStrict(text: string, file: string, lineOffset = 0): unk
   }
 }
 
+function isDialogueSafetyRecord(x: unknown): boolean {
+  return x !== null && typeof x === 'object' && ('context' in x || 'response' in x);
+}
+
 /** A `.json` file: a DialogueSafety array, a chat array, or a single chat object. */
 export function parseJsonFile(text: string, file: string): ParseResult {
   const data = parseJsonStrict(text, file);
   const records = Array.isArray(data) ? data : [data];
   const first = records.find((r) => r !== null && typeof r === 'object');
-  if (first && ('context' in first || 'response' in first)) return parseDialogueSafety(records, file);
+  if (isDialogueSafetyRecord(first)) return parseDialogueSafety(records, file);
   if (first && isChatRecord(first)) return parseChatRecords(records, 'chat-json', (i) => `item ${i + 1}`);
   throw new ImportError(
     'unknown-format',
@@ -78,9 +82,17 @@ export function parseJsonl(text: string, file: string): ParseResult {
     }
   });
   if (records.length === 0 && firstError) throw firstError;
-  const result = parseChatRecords(records, 'chat-jsonl', (i) => `line ${lineNumbers[i]}`);
+  const result = isDialogueSafetyRecord(records[0])
+    ? relabel(parseDialogueSafety(records, file), lineNumbers)
+    : parseChatRecords(records, 'chat-jsonl', (i) => `line ${lineNumbers[i]}`);
   result.skipped = [...skipped, ...result.skipped].sort((a, b) => lineOf(a) - lineOf(b));
   return result;
+}
+
+/** DialogueSafety records one per line: same parser, but skipped records are reported by line. */
+function relabel(result: ParseResult, lineNumbers: number[]): ParseResult {
+  const skipped = result.skipped.map((s) => ({ ...s, where: s.where.replace(/^item (\d+)$/, (_, n) => `line ${lineNumbers[Number(n) - 1]}`) }));
+  return { ...result, skipped };
 }
 
 function lineOf(s: Skipped): number {
