@@ -28,3 +28,24 @@ export function simulateQuotaAfter(allowed: number): () => void {
   });
   return () => spies.forEach((s) => s.mockRestore());
 }
+
+/**
+ * The other way browsers report a full disk: the request is accepted, then the
+ * transaction aborts with `error.name === 'QuotaExceededError'` and every pending
+ * request fails with AbortError. Uses fake-indexeddb's internal `_abort(errName)`,
+ * which is what its own abort paths call (fake-indexeddb 6.2, FDBTransaction.js).
+ */
+export function simulateQuotaAbortAfter(allowed: number): () => void {
+  let writes = 0;
+  const spies = (['put', 'add'] as const).map((method) => {
+    const original = IDBObjectStore.prototype[method];
+    return vi.spyOn(IDBObjectStore.prototype, method).mockImplementation(function (this: IDBObjectStore, ...args) {
+      const request = original.apply(this, args as Parameters<typeof original>);
+      if (++writes === allowed + 1) {
+        (this.transaction as unknown as { _abort(name: string): void })._abort('QuotaExceededError');
+      }
+      return request;
+    });
+  });
+  return () => spies.forEach((s) => s.mockRestore());
+}

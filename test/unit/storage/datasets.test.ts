@@ -15,7 +15,7 @@ import { StorageFullError } from '../../../src/lib/storage/errors.ts';
 import { getReviews, getScores, putReview, putScores } from '../../../src/lib/storage/scores.ts';
 import type { XinanDatabase } from '../../../src/lib/storage/db.ts';
 import { makeDatasetRecords, makeScore } from '../../helpers/factories.ts';
-import { openFreshDb, simulateQuotaAfter } from '../../helpers/storage.ts';
+import { openFreshDb, simulateQuotaAbortAfter, simulateQuotaAfter } from '../../helpers/storage.ts';
 
 let restoreQuota: (() => void) | undefined;
 afterEach(() => restoreQuota?.());
@@ -75,6 +75,18 @@ describe('importDataset', () => {
     expect((err as Error).message).toMatch(/nothing was saved/);
     expect(await counts(db)).toEqual(before);
     expect(await getDataset(db, 'big')).toBeUndefined();
+    db.close();
+  });
+
+  it('also when the quota error arrives as a transaction abort', async () => {
+    const db = await openFreshDb();
+    await importDataset(db, makeDatasetRecords('kept', 2));
+    const before = await counts(db);
+    restoreQuota = simulateQuotaAbortAfter(4);
+    const err = await importDataset(db, makeDatasetRecords('big', 10)).catch((e: unknown) => e);
+    restoreQuota();
+    expect(err).toBeInstanceOf(StorageFullError);
+    expect(await counts(db)).toEqual(before);
     db.close();
   });
 

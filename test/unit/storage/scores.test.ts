@@ -11,7 +11,7 @@ import {
   putScores,
 } from '../../../src/lib/storage/scores.ts';
 import { makeDatasetRecords, makeScore } from '../../helpers/factories.ts';
-import { openFreshDb, simulateQuotaAfter } from '../../helpers/storage.ts';
+import { openFreshDb, simulateQuotaAbortAfter, simulateQuotaAfter } from '../../helpers/storage.ts';
 
 let restoreQuota: (() => void) | undefined;
 afterEach(() => restoreQuota?.());
@@ -66,6 +66,16 @@ describe('scores', () => {
     expect(await missingItemIds(db, 'ds', 'm1')).toEqual(ids.slice(1));
     db.close();
   });
+});
+
+it('a quota abort mid-batch also loses the whole batch', async () => {
+  const { db, ids } = await seeded(6);
+  restoreQuota = simulateQuotaAbortAfter(3);
+  const batch = ids.map((itemId) => ({ itemId, score: makeScore(7) }));
+  await expect(putScores(db, 'ds', 'm1', batch)).rejects.toBeInstanceOf(StorageFullError);
+  restoreQuota();
+  expect(await countScores(db, 'ds', 'm1')).toBe(0);
+  db.close();
 });
 
 describe('reviews', () => {
