@@ -11,7 +11,6 @@ import { parseCsv } from './parse/csv.ts';
 import { parseJsonFile, parseJsonl } from './parse/json.ts';
 import type { ColumnMapping } from './parse/table.ts';
 import { parseText } from './parse/text.ts';
-import { parseXlsx } from './parse/xlsx.ts';
 
 /** Files above this are refused before they are read (the whole file must fit in memory twice). */
 export const MAX_IMPORT_BYTES = 200 * 1024 * 1024;
@@ -57,7 +56,11 @@ export function parseTextInput(name: string, text: string, options: ImportOption
 export async function parseFile(name: string, bytes: Uint8Array, options: ImportOptions = {}): Promise<ImportResult> {
   assertImportSize(name, bytes.byteLength, options.maxBytes);
   const binary = options.format === 'xlsx' ? 'xlsx' : options.format ? undefined : detectBinary(name, bytes);
-  if (binary === 'xlsx') return finish(name, await parseXlsx(bytes, name, options));
+  if (binary === 'xlsx') {
+    // Loaded on demand: the XLSX reader is most of this layer's bundle size and most imports are text.
+    const { parseXlsx } = await import('./parse/xlsx.ts');
+    return finish(name, await parseXlsx(bytes, name, options));
+  }
   const { text, encoding } = decodeText(bytes, name);
   return { ...parseTextInput(name, text, options), encoding };
 }

@@ -7,7 +7,6 @@ export { assertImportSize, MAX_IMPORT_BYTES, parseFile, parseTextInput, type Imp
 export { buildDataset, previewCounts, type DatasetMeta, type DatasetRecords, type ParsePreview } from './dataset.ts';
 export { HEADER_ALIASES, matchHeaders, type ColumnMapping, type ColumnRef } from './parse/table.ts';
 export { csvRows } from './parse/csv.ts';
-export { xlsxRows } from './parse/xlsx.ts';
 export { exportCsv, CSV_COLUMNS } from './export/csv.ts';
 export { exportJsonl, JSONL_TYPE } from './export/jsonl.ts';
 export { exportHtmlReport, escapeHtml, HTML_REPORT_TYPE } from './export/html.ts';
