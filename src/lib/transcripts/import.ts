@@ -7,7 +7,7 @@ import { decodeText, type TextEncodingName } from './decode.ts';
 import { detectBinary, detectTextFormat } from './detect.ts';
 import { ImportError } from './errors.ts';
 import type { Dialogue, FormatId, ParseResult } from './model.ts';
-import { parseCsv } from './parse/csv.ts';
+import { csvRows, parseCsv } from './parse/csv.ts';
 import { parseJsonFile, parseJsonl } from './parse/json.ts';
 import type { ColumnMapping } from './parse/table.ts';
 import { parseText } from './parse/text.ts';
@@ -83,4 +83,18 @@ function uniqueIds(dialogues: Dialogue[]): Dialogue[] {
     seen.set(d.id, n);
     return n === 1 ? d : { ...d, id: `${d.id}#${n}` };
   });
+}
+
+/**
+ * The first rows of a CSV or XLSX file as cells, for the column-mapping step the UI
+ * shows when `parseFile` throws ImportError('missing-column').
+ */
+export async function previewTable(name: string, bytes: Uint8Array, options: { rows?: number; sheet?: string | number } = {}): Promise<string[][]> {
+  assertImportSize(name, bytes.byteLength);
+  const limit = options.rows ?? 6;
+  if (detectBinary(name, bytes) === 'xlsx') {
+    const { xlsxRows } = await import('./parse/xlsx.ts');
+    return (await xlsxRows(bytes, name, options.sheet)).slice(0, limit);
+  }
+  return csvRows(decodeText(bytes, name).text).rows.slice(0, limit);
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseFile } from '../../../src/lib/transcripts/import.ts';
+import { parseFile, previewTable } from '../../../src/lib/transcripts/import.ts';
 import { parseCsv } from '../../../src/lib/transcripts/parse/csv.ts';
 import { matchHeaders } from '../../../src/lib/transcripts/parse/table.ts';
 import { fixtureBytes, fixtureText } from '../../helpers/fixtures.ts';
@@ -79,5 +79,20 @@ describe('CSV', () => {
 
   it('matches header aliases loosely', () => {
     expect(matchHeaders(['Dialogue ID', 'Role', 'Content'])).toEqual({ dialogueId: 0, speaker: 1, text: 2 });
+  });
+});
+
+describe('previewTable (for the column-mapping step)', () => {
+  it('returns the first rows of a CSV', async () => {
+    const rows = await previewTable('unknown-headers.csv', fixtureBytes('unknown-headers.csv'), { rows: 2 });
+    expect(rows).toEqual([
+      ['会话', '谁', '说了什么'],
+      ['x1', '来访者', '我和男朋友分手了。'],
+    ]);
+  });
+
+  it('returns the first rows of an XLSX sheet', async () => {
+    const rows = await previewTable('generic.xlsx', fixtureBytes('generic.xlsx'), { rows: 1 });
+    expect(rows).toEqual([['session_id', 'role', 'content', 'label']]);
   });
 });
