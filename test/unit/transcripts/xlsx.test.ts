@@ -48,3 +48,13 @@ describe('XLSX', () => {
     await expect(parseXlsx(buildXlsx([[null, '']]), 'blank.xlsx')).rejects.toMatchObject({ code: 'empty' });
   });
 });
+
+describe('XLSX that is neither layout', () => {
+  it('asks for a column mapping instead of misreading columns as pairs', async () => {
+    const bytes = buildXlsx([
+      ['编号x', '发言者', '话'],
+      ['k', '来访者', '我睡不着'],
+    ]);
+    await expect(parseXlsx(bytes, 'odd.xlsx')).rejects.toMatchObject({ code: 'missing-column', where: 'row 1' });
+  });
+});

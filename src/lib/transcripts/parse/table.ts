@@ -129,6 +129,16 @@ function looksLikePairHeader(row: readonly string[]): boolean {
   return PAIR_HEADERS.includes(norm(row[0] ?? ''));
 }
 
+/**
+ * Whether a sheet without long-layout headers is in the pairs layout: a pairs header
+ * in row 1, or nothing past column B except gold labels. Anything else needs a mapping,
+ * rather than being misread as message/reply pairs.
+ */
+export function looksLikePairs(rows: readonly string[][]): boolean {
+  if (looksLikePairHeader(rows[0] ?? [])) return true;
+  return rows.every((row) => row.slice(2).every((c, i) => c.trim() === '' || (i === 0 && readLabel(c).ok)));
+}
+
 /** Pairs layout (PsyCrisis): A = seeker message, B = reply, C = optional gold label. */
 export function parsePairsTable(rows: string[][], file: string, format: FormatId): ParseResult {
   const result: ParseResult = { dialogues: [], skipped: [], format };

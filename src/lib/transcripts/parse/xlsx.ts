@@ -7,7 +7,7 @@
 import { readSheet } from 'read-excel-file/universal';
 import { ImportError } from '../errors.ts';
 import type { ParseResult } from '../model.ts';
-import { matchHeaders, parseLongTable, parsePairsTable, type ColumnMapping } from './table.ts';
+import { looksLikePairs, matchHeaders, parseLongTable, parsePairsTable, type ColumnMapping } from './table.ts';
 
 export interface XlsxOptions {
   mapping?: ColumnMapping;
@@ -42,5 +42,11 @@ export async function parseXlsx(bytes: Uint8Array, file: string, options: XlsxOp
   if (options.mapping) return parseLongTable(rows, file, 'xlsx', options.mapping);
   const known = matchHeaders(rows[0] ?? []);
   if (known.speaker !== undefined && known.text !== undefined) return parseLongTable(rows, file, 'xlsx');
-  return parsePairsTable(rows, file, 'xlsx');
+  if (looksLikePairs(rows)) return parsePairsTable(rows, file, 'xlsx');
+  throw new ImportError(
+    'missing-column',
+    file,
+    'the columns are neither A = message, B = reply nor known dialogue/speaker/text headers; choose the columns by hand',
+    'row 1',
+  );
 }
