@@ -34,7 +34,7 @@ def add_args(p):
     p.add_argument("--max-len", type=int, default=256)
     p.add_argument("--batch", type=int, default=32)
     p.add_argument("--steps", type=int, default=1000)
-    p.add_argument("--lr", type=float, default=1e-3)
+    p.add_argument("--lr", type=float, default=3e-4)
     p.add_argument("--warmup", type=float, default=0.05)
     p.add_argument("--mask-prob", type=float, default=0.15)
     p.add_argument("--text-frac", type=float, default=0.15, help="share of single-text MLM samples")
