@@ -1,8 +1,102 @@
-import { defineConfig } from 'vitest/config';
+import { cpSync, createReadStream, existsSync, statSync } from 'node:fs';
+import { join, normalize, resolve } from 'node:path';
+import { defineConfig, type Plugin } from 'vitest/config';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
+import { VitePWA } from 'vite-plugin-pwa';
+import pkg from './package.json' with { type: 'json' };
+
+/** Model folders served at /models/<name>/ from the app's own origin. Not precached: cached after first use. */
+const MODELS_DIR = resolve('models');
+
+/**
+ * Only our own origin, plus what onnxruntime needs: 'wasm-unsafe-eval' to compile wasm and
+ * blob: for the worker threads emscripten may start. Inline styles: Svelte's dev CSS and style attributes.
+ */
+const CSP = [
+  "default-src 'self'",
+  "script-src 'self' 'wasm-unsafe-eval'",
+  "worker-src 'self' blob:",
+  "connect-src 'self'",
+  "img-src 'self' data: blob:",
+  "style-src 'self' 'unsafe-inline'",
+  "font-src 'self'",
+  "object-src 'none'",
+  "base-uri 'self'",
+  "form-action 'self'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+/** COOP + COEP make the page (and its workers) cross-origin isolated, which multi-threaded WASM needs. */
+export const SECURITY_HEADERS = {
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Embedder-Policy': 'require-corp',
+  'Cross-Origin-Resource-Policy': 'same-origin',
+  'Content-Security-Policy': CSP,
+};
+
+/** Serves models/ at /models/ in dev and copies it into the build, so preview serves it too. */
+function modelsPlugin(): Plugin {
+  return {
+    name: 'xinan-models',
+    configureServer(server) {
+      server.middlewares.use('/models', (req, res, next) => {
+        const path = normalize(join(MODELS_DIR, decodeURIComponent((req.url ?? '').split('?')[0])));
+        if (!path.startsWith(MODELS_DIR) || !existsSync(path) || !statSync(path).isFile()) return next();
+        res.setHeader('Content-Length', statSync(path).size);
+        createReadStream(path).pipe(res);
+      });
+    },
+    writeBundle(options) {
+      const out = join(options.dir ?? 'dist', 'models');
+      cpSync(MODELS_DIR, out, { recursive: true, filter: (src) => !/\.(md|txt)$/.test(src) || src.endsWith('vocab.txt') });
+    },
+  };
+}
 
 export default defineConfig({
-  plugins: [svelte()],
+  define: { __APP_VERSION__: JSON.stringify(pkg.version) },
+  plugins: [
+    svelte(),
+    modelsPlugin(),
+    VitePWA({
+      registerType: 'prompt',
+      injectRegister: false,
+      manifest: {
+        name: '心安 xinan — 心理支持对话安全评估',
+        short_name: '心安',
+        description: '离线、本机运行的中文心理支持对话安全评估工具',
+        lang: 'zh-CN',
+        start_url: '.',
+        display: 'standalone',
+        background_color: '#f7f7f4',
+        theme_color: '#2f6f5e',
+        icons: [
+          { src: 'icons/icon-192.png', sizes: '192x192', type: 'image/png' },
+          { src: 'icons/icon-512.png', sizes: '512x512', type: 'image/png' },
+          { src: 'icons/icon.svg', sizes: 'any', type: 'image/svg+xml', purpose: 'any' },
+        ],
+      },
+      workbox: {
+        globPatterns: ['**/*.{js,mjs,css,html,svg,png,webmanifest,wasm}'],
+        globIgnores: ['models/**'],
+        // onnxruntime's threaded wasm is ~27 MB; workbox skips files over 2 MiB by default.
+        maximumFileSizeToCacheInBytes: 40 * 1024 * 1024,
+        clientsClaim: true,
+        navigateFallbackDenylist: [/^\/models\//],
+        runtimeCaching: [
+          {
+            urlPattern: ({ url, sameOrigin }) => sameOrigin && url.pathname.startsWith('/models/'),
+            handler: 'StaleWhileRevalidate',
+            options: { cacheName: 'xinan-models', cacheableResponse: { statuses: [200] } },
+          },
+        ],
+      },
+    }),
+  ],
+  worker: { format: 'es' },
+  build: { target: 'es2022', chunkSizeWarningLimit: 2000 },
+  server: { headers: SECURITY_HEADERS },
+  preview: { headers: SECURITY_HEADERS },
   test: {
     include: ['test/unit/**/*.test.ts'],
     setupFiles: ['test/setup.ts'],

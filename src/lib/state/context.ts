@@ -1,0 +1,27 @@
+/** The app's state objects, provided once by App.svelte through Svelte context. */
+import { getContext, setContext } from 'svelte';
+import type { I18n } from '../i18n/i18n.svelte';
+import type { Importer } from './importer.svelte';
+import type { Results } from './results.svelte';
+import type { Scorer } from './scorer.svelte';
+import type { Workspace } from './workspace.svelte';
+
+export interface AppState {
+  i18n: I18n;
+  workspace: Workspace;
+  importer: Importer;
+  scorer: Scorer;
+  results: Results;
+}
+
+const KEY = Symbol('xinan-app');
+
+export function setApp(state: AppState): AppState {
+  return setContext(KEY, state);
+}
+
+export function getApp(): AppState {
+  const state = getContext<AppState | undefined>(KEY);
+  if (!state) throw new Error('getApp() called outside <App>');
+  return state;
+}

@@ -1,0 +1,142 @@
+/**
+ * Results of one dataset for the loaded model: dialogues with per-class and unsafe counts,
+ * filters, summary metrics against gold labels, and export of the filtered items.
+ */
+import { binaryReport, classificationReport, cohenKappa, type ClassificationReport } from '../metrics';
+import { getDialogues, getItems, getScores, type StoredDialogue, type StoredItem, type StoredScore } from '../storage';
+import { NUM_LABELS, SAFE_LABEL } from '../taxonomy';
+import { exportCsv, exportHtmlReport, exportJsonl, type Dataset, type ScoredItem } from '../transcripts';
+import { downloadText } from './download';
+import { toUiError, type UiError } from './errors';
+import { byRisk, matches, NO_FILTERS, type Filters } from './filters';
+import type { Scorer } from './scorer.svelte';
+import { APP_VERSION, type Workspace } from './workspace.svelte';
+
+export interface DialogueRow {
+  dialogue: StoredDialogue;
+  items: StoredItem[];
+  matching: number;
+  unsafe: number;
+  perClass: number[];
+  maxRisk: number | undefined;
+}
+
+export interface Summary {
+  scored: number;
+  unsafe: number;
+  distribution: number[];
+  agreement?: { n: number; report: ClassificationReport; kappa: number; binaryAccuracy: number };
+}
+
+export type ExportKind = 'csv' | 'jsonl' | 'html';
+
+export class Results {
+  dataset = $state.raw<Dataset | undefined>(undefined);
+  dialogues = $state.raw<StoredDialogue[]>([]);
+  items = $state.raw<StoredItem[]>([]);
+  scores = $state.raw<Map<string, StoredScore>>(new Map());
+  filters = $state<Filters>({ ...NO_FILTERS });
+  openDialogue = $state<string | undefined>(undefined);
+  error = $state.raw<UiError | undefined>(undefined);
+  #workspace: Workspace;
+  #scorer: Scorer;
+
+  constructor(workspace: Workspace, scorer: Scorer) {
+    this.#workspace = workspace;
+    this.#scorer = scorer;
+  }
+
+  async open(dataset: Dataset): Promise<void> {
+    this.dataset = dataset;
+    this.openDialogue = undefined;
+    const db = await this.#workspace.db();
+    [this.dialogues, this.items] = await Promise.all([getDialogues(db, dataset.id), getItems(db, dataset.id)]);
+    await this.reloadScores();
+  }
+
+  close(): void {
+    this.dataset = undefined;
+    this.dialogues = [];
+    this.items = [];
+    this.scores = new Map();
+  }
+
+  async reloadScores(): Promise<void> {
+    const model = this.#scorer.model;
+    if (!this.dataset || !model) return;
+    this.scores = await getScores(await this.#workspace.db(), this.dataset.id, model.storageId);
+  }
+
+  matchingItems = $derived.by(() => {
+    const f = this.filters;
+    const list = this.items.filter((it) => matches(it, this.scores.get(it.id), f));
+    return f.sortByRisk ? byRisk(list, (it) => this.scores.get(it.id)?.pUnsafe) : list;
+  });
+
+  rows = $derived.by((): DialogueRow[] => {
+    const byDialogue = new Map<string, StoredItem[]>();
+    for (const it of this.items) byDialogue.set(it.dialogueId, [...(byDialogue.get(it.dialogueId) ?? []), it]);
+    const matchingIds = new Set(this.matchingItems.map((it) => it.id));
+    const rows = this.dialogues.map((dialogue) => this.#row(dialogue, byDialogue.get(dialogue.id) ?? [], matchingIds));
+    const kept = rows.filter((r) => r.matching > 0);
+    return this.filters.sortByRisk ? byRisk(kept, (r) => r.maxRisk) : kept;
+  });
+
+  #row(dialogue: StoredDialogue, items: StoredItem[], matchingIds: Set<string>): DialogueRow {
+    const perClass = new Array<number>(NUM_LABELS).fill(0);
+    let unsafe = 0;
+    let maxRisk: number | undefined;
+    for (const it of items) {
+      const s = this.scores.get(it.id);
+      if (!s) continue;
+      perClass[s.label]++;
+      if (s.label !== SAFE_LABEL) unsafe++;
+      maxRisk = Math.max(maxRisk ?? 0, s.pUnsafe);
+    }
+    return { dialogue, items, matching: items.filter((it) => matchingIds.has(it.id)).length, unsafe, perClass, maxRisk };
+  }
+
+  summary = $derived.by((): Summary => {
+    const distribution = new Array<number>(NUM_LABELS).fill(0);
+    const gold: number[] = [];
+    const pred: number[] = [];
+    for (const it of this.items) {
+      const s = this.scores.get(it.id);
+      if (!s) continue;
+      distribution[s.label]++;
+      if (it.goldLabel !== undefined) {
+        gold.push(it.goldLabel);
+        pred.push(s.label);
+      }
+    }
+    const scored = distribution.reduce((a, b) => a + b, 0);
+    const summary: Summary = { scored, unsafe: scored - distribution[SAFE_LABEL], distribution };
+    if (gold.length > 0) {
+      summary.agreement = {
+        n: gold.length,
+        report: classificationReport(gold, pred, NUM_LABELS),
+        kappa: cohenKappa(gold, pred, NUM_LABELS),
+        binaryAccuracy: binaryReport(gold, pred, SAFE_LABEL).accuracy,
+      };
+    }
+    return summary;
+  });
+
+  /** Exports the items that match the current filters, in the current order. */
+  export(kind: ExportKind): void {
+    const model = this.#scorer.model;
+    const dataset = this.dataset;
+    if (!dataset || !model) return;
+    try {
+      const items: ScoredItem[] = this.matchingItems.map((item) => ({ item, score: this.scores.get(item.id) }));
+      const provenance = { modelId: model.modelId, modelSha256: model.sha256, appVersion: APP_VERSION };
+      const meta = { datasetName: dataset.name, exportedAt: new Date().toISOString() };
+      const base = dataset.name.replace(/\.[^.]+$/, '').replace(/[\\/:*?"<>|\s]+/g, '_');
+      if (kind === 'csv') downloadText(`${base}-xinan.csv`, exportCsv(items, provenance, meta), 'text/csv;charset=utf-8');
+      else if (kind === 'jsonl') downloadText(`${base}-xinan.jsonl`, exportJsonl(items, provenance, meta), 'application/x-ndjson');
+      else downloadText(`${base}-xinan.html`, exportHtmlReport(items, provenance, meta), 'text/html;charset=utf-8');
+    } catch (e) {
+      this.error = toUiError(e);
+    }
+  }
+}

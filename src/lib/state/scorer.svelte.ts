@@ -1,0 +1,145 @@
+/**
+ * Scoring: loads the model in the worker on first use, scores a dataset's missing items in
+ * chunks, writes each chunk's scores to IndexedDB as it finishes (so a reload resumes with only
+ * what is missing), reports progress, items/s and ETA, and cancels cooperatively.
+ */
+import { AbortError, InferenceBridge } from '../inference/bridge';
+import type { Device, FileProgressEvent, LoadResult, ProgressEvent } from '../inference/protocol';
+import { isFileEvent } from '../inference/protocol';
+import { getItems, missingItemIds, putScores } from '../storage';
+import { toUiError, type UiError } from './errors';
+import { cacheModelFiles, MODEL_PATH, modelSha256 } from './model-files';
+import type { Workspace } from './workspace.svelte';
+
+export type ModelPhase = 'idle' | 'loading' | 'warming' | 'ready' | 'scoring' | 'error';
+
+/** Items sent to the worker per job: small enough that a reload loses little, big enough to keep it busy. */
+const CHUNK = 32;
+/** Id of the dataset being scored, so a reload or crash can resume it (an id only, no transcript text). */
+const RUNNING_KEY = 'xinan.scoring';
+
+export interface ModelInfo extends LoadResult {
+  sha256: string;
+  /** Key the scores are stored under: the model id plus the weights' hash, so a new model rescores. */
+  storageId: string;
+}
+
+export interface ScoringProgress {
+  datasetId: string;
+  done: number;
+  total: number;
+  itemsPerSecond: number;
+  etaSeconds: number;
+}
+
+export class Scorer {
+  phase = $state<ModelPhase>('idle');
+  model = $state.raw<ModelInfo | undefined>(undefined);
+  device = $state.raw<{ device: Device; threads: number; crossOriginIsolated: boolean } | undefined>(undefined);
+  files = $state.raw<Record<string, FileProgressEvent>>({});
+  progress = $state.raw<ScoringProgress | undefined>(undefined);
+  error = $state.raw<UiError | undefined>(undefined);
+  cancelled = $state(false);
+  /** Bumped after every stored chunk so the results view can refresh. */
+  version = $state(0);
+  #bridge = new InferenceBridge();
+  #abort?: AbortController;
+  #workspace: Workspace;
+
+  constructor(workspace: Workspace) {
+    this.#workspace = workspace;
+  }
+
+  #onProgress = (e: ProgressEvent): void => {
+    if (isFileEvent(e)) this.files = { ...this.files, [e.file]: e };
+    else if (e.type === 'device') this.device = { device: e.device, threads: e.threads, crossOriginIsolated: e.crossOriginIsolated };
+    else if (e.type === 'warming') this.phase = 'warming';
+  };
+
+  /** Loads the model once; later calls return the same info. */
+  async ensureModel(signal?: AbortSignal): Promise<ModelInfo> {
+    if (this.model) return this.model;
+    this.phase = 'loading';
+    const [result, sha256] = await Promise.all([
+      this.#bridge.load(signal, { modelPath: MODEL_PATH }, this.#onProgress),
+      modelSha256(MODEL_PATH),
+    ]);
+    void cacheModelFiles(MODEL_PATH).catch(() => undefined);
+    this.model = { ...result, sha256, storageId: `${result.modelId}@${sha256.slice(0, 16)}` };
+    this.phase = 'ready';
+    return this.model;
+  }
+
+  get busy(): boolean {
+    return this.phase === 'loading' || this.phase === 'warming' || this.phase === 'scoring';
+  }
+
+  async scoreDataset(datasetId: string): Promise<void> {
+    if (this.busy) return;
+    this.#abort = new AbortController();
+    const signal = this.#abort.signal;
+    this.error = undefined;
+    this.cancelled = false;
+    localStorage.setItem(RUNNING_KEY, datasetId);
+    try {
+      const model = await this.ensureModel(signal);
+      await this.#run(datasetId, model, signal);
+      localStorage.removeItem(RUNNING_KEY);
+    } catch (e) {
+      if (e instanceof AbortError) {
+        this.cancelled = true;
+        localStorage.removeItem(RUNNING_KEY);
+      } else this.error = toUiError(e);
+    } finally {
+      this.phase = this.model ? 'ready' : this.error ? 'error' : 'idle';
+      this.#abort = undefined;
+      await this.#workspace.refresh();
+    }
+  }
+
+  async #run(datasetId: string, model: ModelInfo, signal: AbortSignal): Promise<void> {
+    const db = await this.#workspace.db();
+    const [items, missing] = await Promise.all([getItems(db, datasetId), missingItemIds(db, datasetId, model.storageId)]);
+    const byId = new Map(items.map((it) => [it.id, it]));
+    const total = items.length;
+    const startDone = total - missing.length;
+    const started = performance.now();
+    this.phase = 'scoring';
+    this.#report(datasetId, startDone, total, 0, started);
+    for (let start = 0; start < missing.length; start += CHUNK) {
+      const chunk = missing.slice(start, start + CHUNK).map((id) => byId.get(id)!);
+      const res = await this.#bridge.score(signal, chunk.map((it) => ({ context: it.context, response: it.response })), 8, (e) => {
+        if (e.type === 'scoring') this.#report(datasetId, startDone + start + e.done, total, start + e.done, started);
+      });
+      await putScores(db, datasetId, model.storageId, res.scores.map((score, i) => ({ itemId: chunk[i].id, score })));
+      this.version++;
+      if (res.cancelled) throw new AbortError();
+    }
+  }
+
+  #report(datasetId: string, done: number, total: number, doneHere: number, started: number): void {
+    const seconds = (performance.now() - started) / 1000;
+    const rate = seconds > 0 ? doneHere / seconds : 0;
+    this.progress = { datasetId, done, total, itemsPerSecond: rate, etaSeconds: rate > 0 ? (total - done) / rate : NaN };
+  }
+
+  /** Resumes a scoring run that a reload or crash interrupted; returns its dataset id, if any. */
+  async resumeInterrupted(): Promise<string | undefined> {
+    const id = localStorage.getItem(RUNNING_KEY);
+    if (!id) return undefined;
+    if (!(await (await this.#workspace.db()).getKey('datasets', id))) {
+      localStorage.removeItem(RUNNING_KEY);
+      return undefined;
+    }
+    void this.scoreDataset(id);
+    return id;
+  }
+
+  cancel(): void {
+    this.#abort?.abort();
+  }
+
+  terminate(): void {
+    this.#bridge.terminate();
+  }
+}

@@ -1,0 +1,82 @@
+/** Page helpers for the xinan app, found by role, label and test id like a user would. */
+import { readFileSync } from 'node:fs';
+import type { Page } from 'playwright-core';
+
+export const FIXTURES = 'test/fixtures/transcripts';
+
+export async function openApp(page: Page, origin: string): Promise<void> {
+  await page.goto(origin + '/');
+  await page.getByRole('heading', { level: 1 }).waitFor();
+}
+
+/** Picks a file through the file input and waits for the preview (or the error / mapping step). */
+export async function chooseFile(page: Page, path: string): Promise<void> {
+  await page.getByLabel(/选择文件|Choose file/).setInputFiles(path);
+  await page.locator('[data-testid=preview-items], [role=alert], [role=group]').first().waitFor();
+}
+
+export async function confirmImport(page: Page): Promise<void> {
+  const before = await page.getByTestId('dataset').count();
+  await page.getByRole('button', { name: /确认导入|^Import$/ }).click();
+  await page.waitForFunction((n) => document.querySelectorAll('[data-testid=dataset]').length > n, before);
+}
+
+export function dataset(page: Page, name: string) {
+  return page.locator(`[data-testid=dataset][data-name="${name}"]`);
+}
+
+/** Clicks the dataset's score button and waits until the summary says every item is scored. */
+export async function scoreAll(page: Page, name: string, timeout = 180_000): Promise<void> {
+  await dataset(page, name).getByRole('button', { name: /开始评估|^Score$/ }).click();
+  await waitAllScored(page, timeout);
+}
+
+export async function waitAllScored(page: Page, timeout = 180_000): Promise<void> {
+  await page.waitForFunction(
+    () => {
+      const phase = document.querySelector('[data-testid=model-phase]')?.getAttribute('data-phase');
+      const m = /(\d+)\D+(\d+)\D+(\d+)/.exec(document.querySelector('[data-testid=summary-counts]')?.textContent ?? '');
+      if (phase === 'error') throw new Error(document.querySelector('[role=alert]')?.textContent ?? 'model error');
+      return phase === 'ready' && m !== null && m[2] === m[3] && Number(m[2]) > 0;
+    },
+    undefined,
+    { timeout, polling: 250 },
+  );
+}
+
+/** Clicks an export button and returns the downloaded file's text. */
+export async function exportText(page: Page, button: RegExp): Promise<{ name: string; text: string }> {
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: button }).click()]);
+  const path = await download.path();
+  return { name: download.suggestedFilename(), text: readFileSync(path, 'utf8') };
+}
+
+export async function matchingCount(page: Page): Promise<number> {
+  const text = (await page.getByTestId('matching-count').textContent()) ?? '';
+  return Number(/(\d+)/.exec(text)?.[1] ?? NaN);
+}
+
+/** Rows of an exported JSONL file (header line removed). */
+export function jsonlRows(text: string): Record<string, unknown>[] {
+  const lines = text.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+  return lines.slice(1);
+}
+
+/** All scores in the app's IndexedDB, read in the page. */
+export async function storedScores(page: Page): Promise<{ itemId: string; modelId: string; scoredAt: number }[]> {
+  return page.evaluate(
+    () =>
+      new Promise((resolve, reject) => {
+        const open = indexedDB.open('xinan');
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const req = open.result.transaction('scores').objectStore('scores').getAll();
+          req.onsuccess = () => {
+            resolve((req.result as { itemId: string; modelId: string; scoredAt: number }[]).map(({ itemId, modelId, scoredAt }) => ({ itemId, modelId, scoredAt })));
+            open.result.close();
+          };
+          req.onerror = () => reject(req.error);
+        };
+      }),
+  );
+}
