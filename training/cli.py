@@ -56,6 +56,11 @@ def build_parser() -> argparse.ArgumentParser:
     _common(p, "report")
     report_args(p)
 
+    from .crisis import add_args as crisis_args
+    p = sub.add_parser("crisis", help="PsyCrisis five points (--task reply) or seeker risk (--task seeker)")
+    _common(p, "crisis")
+    crisis_args(p)
+
     from .reference import add_args as ref_args
     p = sub.add_parser("reference-model", help="random-weight int8 model of bert-base-chinese's shape (bench only)")
     _common(p, "reference-model")
@@ -91,6 +96,9 @@ def main(argv: list[str] | None = None):
         run(args)
     elif args.step == "report":
         from .report import run
+        run(args)
+    elif args.step == "crisis":
+        from .crisis import run
         run(args)
     elif args.step == "reference-model":
         from .reference import run
