@@ -35,11 +35,13 @@ def add_args(p):
     p.add_argument("--batch", type=int, default=32)
     p.add_argument("--steps", type=int, default=1000)
     p.add_argument("--lr", type=float, default=3e-4)
-    p.add_argument("--warmup", type=float, default=0.05)
+    p.add_argument("--warmup-steps", type=int, default=50)
+    p.add_argument("--decay-steps", type=int, default=100,
+                   help="linear decay to 0 over the last N steps; the rate before does not depend on --steps")
     p.add_argument("--mask-prob", type=float, default=0.15)
     p.add_argument("--text-frac", type=float, default=0.15, help="share of single-text MLM samples")
     p.add_argument("--short-frac", type=float, default=0.3, help="share of responses cut to 1–2 sentences")
-    p.add_argument("--save-every", type=int, default=250)
+    p.add_argument("--save-every", type=int, default=50)
     p.add_argument("--out", type=Path, default=None, help="default: RUNS/pretrain")
 
 
@@ -145,10 +147,14 @@ def losses(model: BertForPreTraining, batch, device):
 
 
 def lr_at(step: int, a) -> float:
-    warm = max(1, int(a.warmup * a.steps))
-    if step < warm:
-        return a.lr * (step + 1) / warm
-    return a.lr * max(0.0, (a.steps - step) / max(1, a.steps - warm))
+    """Warmup, constant, then linear decay over the last --decay-steps (warmup-stable-decay).
+
+    Because the stable phase does not depend on --steps, a run stopped at a checkpoint S and resumed
+    with `--steps S+D` ends exactly where a fresh run with `--steps S+D` would.
+    """
+    if step < a.warmup_steps:
+        return a.lr * (step + 1) / a.warmup_steps
+    return a.lr * min(1.0, max(0.0, (a.steps - step) / max(1, a.decay_steps)))
 
 
 def save_folder(model: BertForPreTraining, cfg: BertConfig, out: Path, vocab_dir: Path, meta: dict):
