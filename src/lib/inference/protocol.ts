@@ -56,9 +56,6 @@ export interface ScoreResult {
   cancelled: boolean;
 }
 
-/** Thrown (by message) when a job is cancelled; the bridge turns it into an AbortError. */
-export const CANCELLED_MESSAGE = 'xinan: job cancelled';
-
 export function isFileEvent(e: ProgressEvent): e is FileProgressEvent {
   return e.type === 'initiate' || e.type === 'download' || e.type === 'progress' || e.type === 'done';
 }

@@ -8,7 +8,6 @@
 import type { SafetyEngine } from '../engine';
 import type { EngineOptions, ScoreItem } from '../types';
 import {
-  CANCELLED_MESSAGE,
   type Device,
   type LoadRequest,
   type LoadResult,
@@ -23,7 +22,7 @@ export interface ApiDeps {
   prepareDevice: (req: LoadRequest) => Promise<{ device: Device; threads: number; crossOriginIsolated: boolean }>;
 }
 
-type Progress = (event: ProgressEvent) => void;
+type Progress = (event: ProgressEvent) => void | Promise<void>;
 
 /** Items per forward pass unless the request says otherwise. */
 export const DEFAULT_BATCH = 8;
@@ -47,13 +46,13 @@ export function createInferenceApi(deps: ApiDeps) {
   async function doLoad(req: LoadRequest, onProgress?: Progress): Promise<Loaded> {
     const started = performance.now();
     const prepared = await deps.prepareDevice(req);
-    onProgress?.({ type: 'device', ...prepared });
+    await onProgress?.({ type: 'device', ...prepared });
     const engine = await deps.loadEngine({
       modelPath: req.modelPath,
       device: prepared.device,
       progressCallback: (e) => onProgress?.(toFileEvent(e)),
     });
-    onProgress?.({ type: 'warming' });
+    await onProgress?.({ type: 'warming' });
     await engine.scoreBatch(new Array<ScoreItem>(DEFAULT_BATCH).fill(WARM_ITEM), DEFAULT_BATCH);
     const result: LoadResult = {
       modelId: engine.modelId,
@@ -63,7 +62,7 @@ export function createInferenceApi(deps: ApiDeps) {
       threads: prepared.threads,
       loadMs: performance.now() - started,
     };
-    onProgress?.({ type: 'ready', modelId: result.modelId, labels: result.labels, maxLength: result.maxLength, loadMs: result.loadMs });
+    await onProgress?.({ type: 'ready', modelId: result.modelId, labels: result.labels, maxLength: result.maxLength, loadMs: result.loadMs });
     return { engine, result };
   }
 
@@ -96,7 +95,8 @@ export function createInferenceApi(deps: ApiDeps) {
         for (let start = 0; start < req.items.length; start += batch) {
           if (cancelled.has(req.jobId)) return { jobId: req.jobId, scores, cancelled: true };
           scores.push(...(await engine.scoreBatch(req.items.slice(start, start + batch), batch)));
-          onProgress?.({ type: 'scoring', jobId: req.jobId, done: scores.length, total: req.items.length });
+          // Awaited so progress arrives before the result (comlink callbacks are otherwise fire-and-forget).
+          await onProgress?.({ type: 'scoring', jobId: req.jobId, done: scores.length, total: req.items.length });
         }
         return { jobId: req.jobId, scores, cancelled: false };
       } finally {
@@ -117,8 +117,6 @@ export function createInferenceApi(deps: ApiDeps) {
     },
   };
 }
-
-export { CANCELLED_MESSAGE };
 
 function toFileEvent(e: unknown): ProgressEvent {
   const ev = e as { status?: string; file?: string; name?: string; progress?: number; loaded?: number; total?: number };
