@@ -38,6 +38,11 @@ def add_args(p):
     p.add_argument("--encoder", choices=["none", "frozen"], default="frozen",
                    help="add mean-pooled frozen-encoder features to the n-gram features")
     p.add_argument("--no-rules", action="store_true", help="drop the keyword-rule features (ablation)")
+    p.add_argument("--augment", choices=["none", "add", "both"], default="none",
+                   help="risk head: add counterfactual copies: A reply + risk question (add); and risk-1 replies "
+                        "with their risk clauses removed (both)")
+    p.add_argument("--risk-features", choices=["all", "rules"], default="all",
+                   help="features the risk head may use: everything, or the keyword rules only")
     p.add_argument("--min-df", type=int, default=2)
     p.add_argument("--max-len", type=int, default=256)
     p.add_argument("--folds", type=int, default=5)
@@ -55,8 +60,12 @@ def encode_reply(rec: dict, tok: Tokenizer) -> dict:
             "response": tok.encode_turn("supporter", rec["reply"])}
 
 
+def read_jsonl(path: Path, limit: int | None = None) -> list[dict]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()][:limit]
+
+
 def load_items(task: str, path: Path, tok: Tokenizer, limit: int | None) -> tuple[list[dict], np.ndarray, list[str]]:
-    recs = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()][:limit]
+    recs = read_jsonl(path, limit)
     if task == "reply":
         items = [encode_reply(r, tok) for r in recs]
         y = np.array([[r["labels"][d] for d in DIMS] for r in recs], dtype=np.float32)
@@ -96,26 +105,67 @@ class Design:
         return bag if self.std is None else np.concatenate([bag, self.std(enc[idx])], 1)
 
 
-def fit(tok, segs, enc, y, tr, a, seed):
+def fit(tok, segs, enc, y, tr, a, seed, embed=None):
     d = Design(tok, segs, enc, tr, a)
     x = d.x(segs, enc, tr)
     inner = stratified_folds(strat_key(y[tr], [a._groups[i] for i in tr]), 3, seed)
     lam = choose_lambda(x, y[tr], inner)
-    return d, fit_logreg(x, y[tr], lam), lam
+    w, b = fit_logreg(x, y[tr], lam)
+    if a.task == "reply" and a.risk_features == "rules":
+        # Content by construction: the risk head sees only the keyword rules, no style n-grams.
+        j = DIMS.index("risk")
+        cols = np.arange(d.feat.K, d.feat.K + len(d.feat.rule_names))
+        wj, bj = fit_logreg(x[:, cols], y[tr, j:j + 1], lam[j:j + 1])
+        w[:, j], b[j] = 0.0, bj[0]
+        w[cols, j] = wj[:, 0]
+    if a.task == "reply" and a.augment != "none":  # refit the risk head with content-only counterfactuals added
+        from .crisis_probe import augment_records
+
+        j = DIMS.index("risk")
+        recs, y_aug = augment_records(a._recs, tr, y[:, j], seed, removed=a.augment == "both")
+        items = [encode_reply(r, tok) for r in recs]
+        x_aug = d.feat.transform(segments(items, tok, a.max_len, 1))
+        if d.std is not None:
+            x_aug = np.concatenate([x_aug, d.std(embed(items))], 1)
+        wj, bj = fit_logreg(np.concatenate([x, x_aug]), np.concatenate([y[tr, j], y_aug])[:, None], lam[j:j + 1])
+        w[:, j], b[j] = wj[:, 0], bj[0]
+    return d, (w, b), lam
 
 
-def cross_validate(tok, segs, enc, y, groups, a, log, dims):
+def probe(d, wb, tok, a, val, y, embed) -> list[int]:
+    """[#A items with the probe added, #scored risk 1, #risk items with risk clauses cut, #still risk 1]."""
+    from .crisis_probe import probe_items
+
+    j = DIMS.index("risk")
+    out = []
+    for recs in probe_items(a._recs, val, y[:, j]):
+        items = [encode_reply(r, tok) for r in recs]
+        segs = segments(items, tok, a.max_len, 1)
+        x = d.feat.transform(segs)
+        if d.std is not None:
+            x = np.concatenate([x, d.std(embed(items))], 1)
+        out += [len(items), int((predict_logreg(x, wb)[:, j] >= 0.5).sum())]
+    return out
+
+
+def cross_validate(tok, segs, enc, y, groups, a, log, dims, embed):
+    probes = np.zeros(4, dtype=int)
     oof = np.zeros_like(y)
     fold_of = np.zeros(len(y), dtype=int)
     for f, val in enumerate(stratified_folds(strat_key(y, groups), a.folds, a.seed)):
         t0 = time.time()
         tr = np.setdiff1d(np.arange(len(y)), val)
-        d, wb, lam = fit(tok, segs, enc, y, tr, a, a.seed + f)
+        d, wb, lam = fit(tok, segs, enc, y, tr, a, a.seed + f, embed)
         oof[val] = predict_logreg(d.x(segs, enc, val), wb)
         fold_of[val] = f
+        if a.task == "reply":
+            probes += probe(d, wb, tok, a, val, y, embed)
         accs = " ".join(f"{k} {binary_scores(y[val, j], oof[val, j])['accuracy']:.3f}" for j, k in enumerate(dims))
         log(f"fold {f}: {accs} λ {lam.tolist()} features {d.feat.K} ({time.time() - t0:.1f}s)")
-    return oof, fold_of
+    if a.task == "reply":
+        log(f"probe: pool-A replies + a suicide question scored risk 1: {probes[1]}/{probes[0]}; "
+            f"risk-1 replies with suicide clauses cut still risk 1: {probes[3]}/{probes[2]}")
+    return oof, fold_of, probes.tolist()
 
 
 def run(a):
@@ -124,13 +174,15 @@ def run(a):
     segment = 1 if a.task == "reply" else 0
     data = a.data or (ROOT.parent / "shared" / ("data/psycrisis/train.jsonl" if a.task == "reply"
                                                 else "corpus/psysuicide/psysuicide_valid_test.jsonl"))
-    name = a.name or f"{a.task}-{'bag' if a.encoder == 'none' else 'bag+enc'}{'' if a.no_rules else '+rules'}"
+    name = a.name or (f"{a.task}-{'bag' if a.encoder == 'none' else 'bag+enc'}{'' if a.no_rules else '+rules'}"
+                      f"{'' if a.augment == 'none' else '+aug-' + a.augment}"
+                      f"{'+risk-rules' if a.risk_features == 'rules' else ''}")
     out = a.runs / "crisis" / name
     log = RunLog(out, "crisis", vars(a))
     init = a.init or a.runs / "pretrain/model"
     tok = Tokenizer.load(init / "tokenizer.json")
     items, y, groups = load_items(a.task, data, tok, a.limit)
-    a._groups = groups
+    a._groups, a._recs = groups, read_jsonl(data, a.limit)
     segs = segments(items, tok, a.max_len, segment)
     bert, enc = None, None
     if a.encoder == "frozen":
@@ -141,8 +193,10 @@ def run(a):
         log(f"encoder features {enc.shape} in {time.time() - t0:.1f}s")
     log(f"{len(items)} items from {data}; positives {y.sum(0).astype(int).tolist()}; init {init}")
     if not a.no_cv:
-        oof, fold_of = cross_validate(tok, segs, enc, y, groups, a, log, dims)
+        embed = (lambda its: encoder_features(bert, its, tok, a.max_len)) if bert is not None else None
+        oof, fold_of, probes = cross_validate(tok, segs, enc, y, groups, a, log, dims, embed)
         summary = summarize(y, oof, fold_of, groups, dims)
+        summary["risk_probes"] = dict(zip(["added_n", "added_risk1", "removed_n", "removed_still_risk1"], probes))
         summary["protocol"] = (f"nested stratified {a.folds}-fold CV on {data.name} ({len(items)} items), seed {a.seed}; "
                                f"λ per dimension by inner 3-fold CV; threshold 0.5")
         (out / "cv.json").write_text(json.dumps(summary, indent=1, ensure_ascii=False))
@@ -156,7 +210,8 @@ def run(a):
 def export(a, tok, segs, enc, y, bert, dims, segment, log):
     from .crisis_export import write_model_folder
 
-    d, (w, b), lam = fit(tok, segs, enc, y, np.arange(len(y)), a, a.seed)
+    embed = (lambda its: encoder_features(bert, its, tok, a.max_len)) if bert is not None else None
+    d, (w, b), lam = fit(tok, segs, enc, y, np.arange(len(y)), a, a.seed, embed)
     net = CrisisNet(d.feat, segment, w, b, bert, d.std).eval()
     log(f"final model: λ {lam.tolist()}, {d.feat.K} n-gram slots")
     write_model_folder(net, tok, dims, a, log)

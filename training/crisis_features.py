@@ -21,7 +21,8 @@ BUCKETS = 1 << 16
 # Each rule: (name, [group, group, ...]); a group is a list of 1–2 character n-grams.
 RULES: list[tuple[str, list[list[str]]]] = [
     ("asks_suicide_selfharm", [
-        ["自杀", "轻生", "自伤", "自残", "伤害", "想死", "寻死", "结束", "割腕", "跳楼", "念头", "不想活", "活下"],
+        ["自杀", "轻生", "自伤", "自残", "伤害", "想死", "寻死", "去死", "死的", "结束", "割腕", "跳楼", "念头", "不想活",
+         "活下", "计划", "方法", "办法", "安全", "准备", "刀片", "冲动"],  # plan, means and safety questions too
         ["？", "?", "吗", "是否", "有没", "会不"]]),
     ("names_professional_help", [
         ["热线", "医生", "医院", "咨询", "心理", "专业", "精神", "就医", "治疗", "求助", "机构", "老师", "家人", "朋友",
@@ -30,6 +31,15 @@ RULES: list[tuple[str, list[list[str]]]] = [
         ["呼吸", "深呼", "正念", "冥想", "运动", "散步", "跑步", "放松", "日记", "写下", "音乐", "睡眠", "肌肉"]]),
     ("asks_open_question", [["？", "?", "吗", "什么", "怎么", "能说", "愿意", "聊聊"]]),
 ]
+
+
+# Same-unit rules: group A and group B inside ONE sentence (or clause). A reply that mentions the
+# seeker's suicidal thoughts in one sentence and asks "你有想过寻求帮助吗？" in another is not a risk
+# assessment; whole-reply presence cannot tell the two apart (measured: pool-A false positives).
+UNIT_RULES: list[tuple[str, int, str]] = [("asks_suicide_same_sentence", 0, "sentence"),
+                                          ("asks_suicide_same_clause", 0, "clause")]
+SENTENCE_END = "。！？!?；;…\n"
+CLAUSE_END = SENTENCE_END + "，,、：:"
 
 
 def ngram_tokens(tok, gram: str) -> list[int]:
@@ -90,6 +100,22 @@ class Featurizer:
             self.rule_mat[j:j + len(gs), r] = 1.0
             j += len(gs)
         self.rule_need = self.rule_mat.sum(0) - 1.0
+        # Unit rules (only with the default rules: they use RULES[0]'s two groups).
+        self.unit_rules = UNIT_RULES if rules is RULES else []
+        self.rule_names += [name for name, _, _ in self.unit_rules]
+        self.a_vec = np.zeros(self.K + 1, dtype=np.float32)
+        self.b_vec = np.zeros(self.K + 1, dtype=np.float32)
+        if self.unit_rules:
+            for vec, grp in ((self.a_vec, RULES[0][1][0]), (self.b_vec, RULES[0][1][1])):
+                for g in grp:
+                    vec[self._slot(ngram_tokens(tok, g))] = 1.0
+            self.a_vec[0] = self.b_vec[0] = 0.0  # slot 0 is "no feature"
+        self.end_vecs = np.zeros((len(self.unit_rules), self.V), dtype=np.float32)
+        for k, (_, _, unit) in enumerate(self.unit_rules):
+            for ch in SENTENCE_END if unit == "sentence" else CLAUSE_END:
+                ids = tok.encode(ch)
+                if len(ids) == 1 and ids[0] != tok.unk_id:
+                    self.end_vecs[k, ids[0]] = 1.0
 
     def _slot(self, ids: list[int]) -> int:
         if len(ids) == 1:
@@ -101,16 +127,24 @@ class Featurizer:
     def transform(self, segments: list[list[int]]) -> np.ndarray:
         """[n, K + rules] presence (0/1) then rule values (0/1)."""
         pres = np.zeros((len(segments), self.K + 1), dtype=np.float32)
+        units = np.zeros((len(segments), len(self.unit_rules)), dtype=np.float32)
         for i, seq in enumerate(segments):
             s = np.asarray(seq, dtype=np.int64)
-            pres[i, self.uni_slot[s]] = 1.0
+            uni = self.uni_slot[s]
+            bi = np.zeros_like(uni)
             if len(s) > 1:
                 key = s[:-1] * self.V + s[1:]
                 h = key % BUCKETS
-                pres[i, np.where(self.bi_key[h] == key, self.bi_slot[h], 0)] = 1.0
+                bi[:-1] = np.where(self.bi_key[h] == key, self.bi_slot[h], 0)
+            pres[i, uni] = pres[i, bi] = 1.0
+            a = np.maximum(self.a_vec[uni], self.a_vec[bi])
+            b = np.maximum(self.b_vec[uni], self.b_vec[bi])
+            for k, ends in enumerate(self.end_vecs):
+                sid = np.cumsum(ends[s]) - ends[s]  # an end mark belongs to the unit it closes
+                units[i, k] = float(((sid[:, None] == sid[None, :]) & (a[:, None] > 0) & (b[None, :] > 0)).any())
         grp = np.minimum(pres @ self.group_mat, 1.0)
         rules = np.maximum(grp @ self.rule_mat - self.rule_need, 0.0)
-        return np.concatenate([pres[:, 1:], rules], 1)
+        return np.concatenate([pres[:, 1:], rules, units], 1)
 
 
 class NgramPresence(nn.Module):
@@ -124,7 +158,11 @@ class NgramPresence(nn.Module):
         self.register_buffer("group_mat", torch.from_numpy(f.group_mat))
         self.register_buffer("rule_mat", torch.from_numpy(f.rule_mat))
         self.register_buffer("rule_need", torch.from_numpy(f.rule_need.astype(np.float32)))
+        self.register_buffer("group_bias", torch.zeros(f.group_mat.shape[1]))
         self.register_buffer("slots", torch.arange(self.K + 1))
+        self.register_buffer("a_vec", torch.from_numpy(f.a_vec))
+        self.register_buffer("b_vec", torch.from_numpy(f.b_vec))
+        self.register_buffer("end_vecs", torch.from_numpy(f.end_vecs))
 
     def forward(self, input_ids, attention_mask, token_type_ids):
         sel = (attention_mask * (token_type_ids == self.segment).long()) > 0
@@ -133,9 +171,21 @@ class NgramPresence(nn.Module):
         h = key % BUCKETS
         pair_ok = sel[:, :-1] & sel[:, 1:] & (self.bi_key[h] == key)
         bi = torch.where(pair_ok, self.bi_slot[h], torch.zeros_like(key))
+        bi = torch.cat([bi, torch.zeros_like(bi[:, :1])], 1)  # the bigram starting at each position
         slots = torch.cat([uni, bi], 1)
         pres = (slots.unsqueeze(-1) == self.slots).float().amax(1)
         pres = pres * (self.slots > 0).float()  # slot 0 means "no feature"
-        grp = torch.clamp(torch.matmul(pres, self.group_mat), max=1.0)
-        rules = torch.relu(torch.matmul(grp, self.rule_mat) - self.rule_need)
-        return torch.cat([pres[:, 1:], rules], 1)
+        # addmm exports as Gemm, which the int8 pass leaves in fp32: these sums must stay exact counts
+        # (a quantized MatMul here turned a rule's 1 into 0.012 in onnxruntime, measured).
+        grp = torch.clamp(torch.addmm(self.group_bias, pres, self.group_mat), max=1.0)
+        rules = torch.relu(torch.addmm(-self.rule_need, grp, self.rule_mat))
+        a = torch.maximum(self.a_vec[uni], self.a_vec[bi])
+        b = torch.maximum(self.b_vec[uni], self.b_vec[bi])
+        both = a.unsqueeze(2) * b.unsqueeze(1)
+        units = []
+        for k in range(self.end_vecs.shape[0]):
+            ends = self.end_vecs[k][input_ids]
+            sid = torch.cumsum(ends, 1) - ends
+            same = (sid.unsqueeze(2) == sid.unsqueeze(1)).float()
+            units.append((same * both).amax((1, 2)).unsqueeze(1))
+        return torch.cat([pres[:, 1:], rules] + units, 1)

@@ -68,6 +68,18 @@ class FeatureParityTest(unittest.TestCase):
         x = feat.transform(segs)[:, feat.K + rule]
         self.assertEqual(x.tolist(), [1, 0, 0, 0, 0, 0, 1, 0])
 
+    def test_unit_rules_need_the_question_in_the_same_sentence_or_clause(self):
+        replies = ["你想死吗？", "你想死。你好吗？", "想死，你好吗？", "你好。"]
+        segs = segments(items_of(replies), TOK, 32, 1)
+        feat = Featurizer(TOK, segs, min_df=1)
+        x = feat.transform(segs)
+        col = {n: feat.K + i for i, n in enumerate(feat.rule_names)}
+        self.assertEqual(x[:, col["asks_suicide_selfharm"]].tolist(), [1, 1, 1, 0])
+        self.assertEqual(x[:, col["asks_suicide_same_sentence"]].tolist(), [1, 0, 1, 0])
+        self.assertEqual(x[:, col["asks_suicide_same_clause"]].tolist(), [1, 0, 0, 0])
+        ids, att, types = collate(items_of(replies), TOK, 32)
+        np.testing.assert_array_equal(NgramPresence(feat, 1)(ids, att, types).numpy(), x)
+
     def test_seeker_words_do_not_count_for_the_reply(self):
         feat = Featurizer(TOK, segments(items_of(REPLIES), TOK, 32, 1), min_df=1)
         a = feat.transform(segments(items_of(["你好。"], seeker="我想死"), TOK, 32, 1))

@@ -14,6 +14,11 @@ export interface SafetyEngine {
   readonly labels: string[];
   readonly maxLength: number;
   readonly modelId: string;
+  /**
+   * config.json `problem_type: "multi_label_classification"` (the crisis points): `probs` are then
+   * independent sigmoids, not a softmax, and `pUnsafe` is NaN because there is no safe class.
+   */
+  readonly multiLabel: boolean;
   /** Scores any number of items; internally split into length-sorted batches of `batchSize`. */
   scoreBatch(items: ScoreItem[], batchSize?: number): Promise<ItemScore[]>;
   /** Input ids as the model sees them (exposed for parity tests and evidence tools). */
@@ -53,7 +58,8 @@ export async function loadEngine(opts: EngineOptions): Promise<SafetyEngine> {
   if (!Number.isFinite(maxLength) || maxLength < 8) {
     throw new Error(`${opts.modelPath}: tokenizer_config.json needs a model_max_length (got ${maxLength})`);
   }
-  return new Engine(tokenizer, model, labels, maxLength, id);
+  const multiLabel = (config as unknown as { problem_type?: string }).problem_type === 'multi_label_classification';
+  return new Engine(tokenizer, model, labels, maxLength, id, multiLabel);
 }
 
 class Engine implements SafetyEngine {
@@ -67,6 +73,7 @@ class Engine implements SafetyEngine {
     readonly labels: string[],
     readonly maxLength: number,
     readonly modelId: string,
+    readonly multiLabel = false,
   ) {
     this.#tokenizer = tokenizer;
     this.#model = model;
@@ -122,13 +129,14 @@ class Engine implements SafetyEngine {
     })) as { logits: Tensor };
     const k = this.labels.length;
     const data = logits.data as Float32Array;
-    return batch.map((_, r) => softmax(Array.from(data.subarray(r * k, r * k + k))));
+    const squash = this.multiLabel ? (xs: number[]) => xs.map(sigmoid) : softmax;
+    return batch.map((_, r) => squash(Array.from(data.subarray(r * k, r * k + k))));
   }
 
   #toScore(probs: number[], b: BuiltInput): ItemScore {
     let label = 0;
     for (let i = 1; i < probs.length; i++) if (probs[i] > probs[label]) label = i;
-    const pSafe = this.#ids.safe >= 0 ? probs[this.#ids.safe] : 0;
+    const pSafe = this.multiLabel ? NaN : this.#ids.safe >= 0 ? probs[this.#ids.safe] : 0;
     return { probs, label, pUnsafe: 1 - pSafe, truncated: b.truncated, droppedTurns: b.droppedTurns };
   }
 
@@ -142,4 +150,8 @@ export function softmax(logits: number[]): number[] {
   const exps = logits.map((x) => Math.exp(x - max));
   const sum = exps.reduce((a, b) => a + b, 0);
   return exps.map((e) => e / sum);
+}
+
+export function sigmoid(x: number): number {
+  return 1 / (1 + Math.exp(-x));
 }
