@@ -35,7 +35,7 @@ export const SECURITY_HEADERS = {
 };
 
 /** Serves models/ at /models/ in dev and copies it into the build, so preview serves it too. */
-function modelsPlugin(): Plugin {
+export function modelsPlugin(): Plugin {
   return {
     name: 'xinan-models',
     configureServer(server) {

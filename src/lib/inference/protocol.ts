@@ -51,8 +51,8 @@ export interface ScoreRequest {
 
 export interface ScoreResult {
   jobId: number;
-  /** One per request item, in request order; shorter than `items` when the job was cancelled. */
-  scores: ItemScore[];
+  /** One per request item, in request order; null for items a cancelled job did not reach. */
+  scores: (ItemScore | null)[];
   cancelled: boolean;
 }
 

@@ -14,7 +14,7 @@ import type { Workspace } from './workspace.svelte';
 export type ModelPhase = 'idle' | 'loading' | 'warming' | 'ready' | 'scoring' | 'error';
 
 /** Items sent to the worker per job: small enough that a reload loses little, big enough to keep it busy. */
-const CHUNK = 32;
+const CHUNK = 48;
 /** Id of the dataset being scored, so a reload or crash can resume it (an id only, no transcript text). */
 const RUNNING_KEY = 'xinan.scoring';
 
@@ -111,7 +111,8 @@ export class Scorer {
       const res = await this.#bridge.score(signal, chunk.map((it) => ({ context: it.context, response: it.response })), 8, (e) => {
         if (e.type === 'scoring') this.#report(datasetId, startDone + start + e.done, total, start + e.done, started);
       });
-      await putScores(db, datasetId, model.storageId, res.scores.map((score, i) => ({ itemId: chunk[i].id, score })));
+      const done = res.scores.flatMap((score, i) => (score ? [{ itemId: chunk[i].id, score }] : []));
+      await putScores(db, datasetId, model.storageId, done);
       this.version++;
       if (res.cancelled) throw new AbortError();
     }

@@ -9,6 +9,8 @@ import type { ProgressEvent } from '../../../src/lib/inference/protocol.ts';
 import { createInferenceApi } from '../../../src/lib/inference/worker/api.ts';
 import type { InferenceApi } from '../../../src/lib/inference/worker/index.ts';
 import type { ScoreItem } from '../../../src/lib/inference/types.ts';
+import { splitMarkedTurns } from '../../../src/lib/inference/input.ts';
+import { SAMPLE_RECORDS } from '../../../src/lib/sample/sample.ts';
 
 const MODEL = 'models/xinan-safety-zh';
 
@@ -65,14 +67,32 @@ describe('worker API over comlink', () => {
     expect(res.cancelled).toBe(false);
     expect(res.scores).toHaveLength(10);
     expect(progress).toEqual([4, 8, 10]);
-    for (const s of res.scores) {
+    for (const s of res.scores.map((x) => x!)) {
       expect(s.probs.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 5);
       expect(s.label).toBe(s.probs.indexOf(Math.max(...s.probs)));
       expect(s.pUnsafe).toBeCloseTo(1 - s.probs[7], 6);
     }
     // Same input alone gives the same scores: batching and ordering do not change results.
     const single = await api.score({ jobId: 3, items: [items[7]] });
-    expect(single.scores[0].probs[7]).toBeCloseTo(res.scores[7].probs[7], 4);
+    expect(single.scores[0]!.probs[7]).toBeCloseTo(res.scores[7]!.probs[7], 4);
+  });
+
+  it('sorts by length inside a job but returns scores in request order', async () => {
+    const items: ScoreItem[] = SAMPLE_RECORDS.slice(0, 5).map((r, i) => {
+      const context = splitMarkedTurns(r.context);
+      // Every other item gets a much longer context, so sorting really reorders the job.
+      return { context: i % 2 ? context : [...context, ...context, ...context], response: splitMarkedTurns(r.response)[0].text };
+    });
+    const together = await api.score({ jobId: 10, items, batchSize: 2 });
+    const alone = [];
+    for (let i = 0; i < items.length; i++) alone.push((await api.score({ jobId: 11 + i, items: [items[i]] })).scores[0]!.probs);
+    // int8 dynamic quantization scales per batch, so compare by nearest neighbour, not exact equality.
+    const dist = (a: number[], b: number[]) => a.reduce((s, x, k) => s + Math.abs(x - b[k]), 0);
+    together.scores.forEach((s, i) => {
+      const nearest = alone.map((p) => dist(s!.probs, p)).reduce((best, d, j, all) => (d < all[best] ? j : best), 0);
+      expect(nearest).toBe(i);
+      expect(dist(s!.probs, alone[i])).toBeLessThan(1e-2);
+    });
   });
 
   it('cancel(jobId) stops the job between batches and returns what was done', async () => {
@@ -84,8 +104,10 @@ describe('worker API over comlink', () => {
       }),
     );
     expect(res.cancelled).toBe(true);
-    expect(res.scores.length).toBeGreaterThanOrEqual(2);
-    expect(res.scores.length).toBeLessThan(64);
+    expect(res.scores).toHaveLength(64);
+    const reached = res.scores.filter((x) => x !== null).length;
+    expect(reached).toBeGreaterThanOrEqual(2);
+    expect(reached).toBeLessThan(64);
     // The cancellation belongs to job 4 only: the next job runs to the end.
     expect((await api.score({ jobId: 5, items: items.slice(0, 3) })).cancelled).toBe(false);
   });

@@ -6,7 +6,7 @@
  * The worker computes and never stores.
  */
 import type { SafetyEngine } from '../engine';
-import type { EngineOptions, ScoreItem } from '../types';
+import type { EngineOptions, ItemScore, ScoreItem } from '../types';
 import {
   type Device,
   type LoadRequest,
@@ -90,13 +90,19 @@ export function createInferenceApi(deps: ApiDeps) {
       const engine = await engineFor();
       const batch = req.batchSize ?? DEFAULT_BATCH;
       if (!Number.isInteger(batch) || batch < 1) throw new Error(`batchSize must be a positive integer, got ${batch}`);
-      const scores = [];
+      // Length-sorted batches waste less on padding; results go back in request order.
+      const order = sortByLength(engine, req.items);
+      const scores = new Array<ItemScore | null>(req.items.length).fill(null);
+      let done = 0;
       try {
-        for (let start = 0; start < req.items.length; start += batch) {
+        for (let start = 0; start < order.length; start += batch) {
           if (cancelled.has(req.jobId)) return { jobId: req.jobId, scores, cancelled: true };
-          scores.push(...(await engine.scoreBatch(req.items.slice(start, start + batch), batch)));
+          const idx = order.slice(start, start + batch);
+          const out = await engine.scoreBatch(idx.map((i) => req.items[i]), batch);
+          idx.forEach((i, j) => (scores[i] = out[j]));
+          done += idx.length;
           // Awaited so progress arrives before the result (comlink callbacks are otherwise fire-and-forget).
-          await onProgress?.({ type: 'scoring', jobId: req.jobId, done: scores.length, total: req.items.length });
+          await onProgress?.({ type: 'scoring', jobId: req.jobId, done, total: req.items.length });
         }
         return { jobId: req.jobId, scores, cancelled: false };
       } finally {
@@ -125,4 +131,10 @@ function toFileEvent(e: unknown): ProgressEvent {
   if (ev.status === 'done') return { type: 'done', file };
   if (ev.status === 'download') return { type: 'download', file, name: ev.name };
   return { type: 'initiate', file, name: ev.name };
+}
+
+/** Request indices ordered by input length in tokens (stable for equal lengths). */
+function sortByLength(engine: SafetyEngine, items: ScoreItem[]): number[] {
+  const len = items.map((it) => engine.encodeItem(it).inputIds.length);
+  return items.map((_, i) => i).sort((a, b) => len[a] - len[b] || a - b);
 }
