@@ -148,7 +148,7 @@ class Featurizer:
 
 
 class NgramPresence(nn.Module):
-    """The Featurizer as graph ops: Gather, Equal, ReduceMax, MatMul, Clip. Input: padded batch."""
+    """The Featurizer as graph ops: Gather, ScatterElements, Gemm, Clip, CumSum. Input: padded batch."""
 
     def __init__(self, f: Featurizer, segment: int):
         super().__init__()
@@ -159,7 +159,8 @@ class NgramPresence(nn.Module):
         self.register_buffer("rule_mat", torch.from_numpy(f.rule_mat))
         self.register_buffer("rule_need", torch.from_numpy(f.rule_need.astype(np.float32)))
         self.register_buffer("group_bias", torch.zeros(f.group_mat.shape[1]))
-        self.register_buffer("slots", torch.arange(self.K + 1))
+        self.register_buffer("zero_row", torch.zeros(1, self.K + 1))
+        self.register_buffer("slot_mask", (torch.arange(self.K + 1) > 0).float())
         self.register_buffer("a_vec", torch.from_numpy(f.a_vec))
         self.register_buffer("b_vec", torch.from_numpy(f.b_vec))
         self.register_buffer("end_vecs", torch.from_numpy(f.end_vecs))
@@ -173,8 +174,11 @@ class NgramPresence(nn.Module):
         bi = torch.where(pair_ok, self.bi_slot[h], torch.zeros_like(key))
         bi = torch.cat([bi, torch.zeros_like(bi[:, :1])], 1)  # the bigram starting at each position
         slots = torch.cat([uni, bi], 1)
-        pres = (slots.unsqueeze(-1) == self.slots).float().amax(1)
-        pres = pres * (self.slots > 0).float()  # slot 0 means "no feature"
+        # Scatter 1s into a [batch, K+1] row (ScatterElements): linear in length, unlike a one-hot
+        # compare against all K slots. Repeated slots write the same 1, so duplicates are harmless.
+        rows = self.zero_row + slots[:, :1].float() * 0.0
+        pres = rows.scatter(1, slots, torch.ones_like(slots, dtype=torch.float32))
+        pres = pres * self.slot_mask  # slot 0 means "no feature"
         # addmm exports as Gemm, which the int8 pass leaves in fp32: these sums must stay exact counts
         # (a quantized MatMul here turned a rule's 1 into 0.012 in onnxruntime, measured).
         grp = torch.clamp(torch.addmm(self.group_bias, pres, self.group_mat), max=1.0)
