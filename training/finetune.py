@@ -36,6 +36,10 @@ def add_args(p):
     p.add_argument("--batch", type=int, default=16)
     p.add_argument("--max-len", type=int, default=256)
     p.add_argument("--folds", type=int, default=5)
+    p.add_argument("--wide-buckets", type=int, default=0,
+                   help="add a hashed char uni/bigram linear part with N buckets (0: encoder only)")
+    p.add_argument("--wide-lr", type=float, default=2e-2)
+    p.add_argument("--wide-decay", type=float, default=1e-4, help="L2 on the wide table")
     p.add_argument("--weak", default="", help="comma list of kind:count, e.g. neglect:300,safe:300")
     p.add_argument("--no-cv", action="store_true", help="skip CV, train only the final model")
     p.add_argument("--no-final", action="store_true", help="CV only")
@@ -55,14 +59,14 @@ def load_init(path: Path):
     return cfg, sd, tok
 
 
-def new_model(cfg: BertConfig, sd: dict, vocab_size: int) -> BertForSequenceClassification:
+def new_model(cfg: BertConfig, sd: dict, vocab_size: int, wide_buckets: int = 0) -> BertForSequenceClassification:
     if vocab_size > cfg.vocab_size:  # markers appended to an HF vocab: grow the embedding table
         emb = sd.get("bert.embeddings.word_embeddings.weight", sd.get("embeddings.word_embeddings.weight"))
         extra = emb.new_empty(vocab_size - cfg.vocab_size, emb.shape[1]).normal_(0, cfg.initializer_range)
         grown = torch.cat([emb, extra])
         sd = {k: (grown if k.endswith("embeddings.word_embeddings.weight") else v) for k, v in sd.items()}
         cfg = BertConfig.from_dict({**cfg.to_dict(), "vocab_size": vocab_size})
-    model = BertForSequenceClassification(cfg, len(LABELS))
+    model = BertForSequenceClassification(cfg, len(LABELS), wide_buckets)
     load_hf_state_dict(model, sd)
     return model
 
@@ -100,7 +104,11 @@ def train(model, items, tok, a, seed: int, log=None):
     rng = np.random.default_rng(seed)
     torch.manual_seed(seed)
     steps = a.epochs * math.ceil(len(items) / a.batch)
-    opt = torch.optim.AdamW(model.parameters(), lr=a.lr, weight_decay=0.01)
+    deep = [p for n, p in model.named_parameters() if not n.startswith("wide.")]
+    groups = [{"params": deep, "lr": a.lr, "weight_decay": 0.01}]
+    if model.wide is not None:  # the sparse linear part needs a far higher rate than the encoder
+        groups.append({"params": list(model.wide.parameters()), "lr": a.wide_lr, "weight_decay": 0.0})
+    opt = torch.optim.AdamW(groups)
     sched = torch.optim.lr_scheduler.LambdaLR(
         opt, lambda s: min((s + 1) / max(1, 0.1 * steps), max(0.0, (steps - s) / (0.9 * steps))))
     weights = torch.tensor(CLASS_WEIGHTS, dtype=torch.float)
@@ -111,6 +119,9 @@ def train(model, items, tok, a, seed: int, log=None):
             ids, att, types = collate(b, tok, a.max_len)
             logits, _ = model(ids, att, types)
             loss = F.cross_entropy(logits, torch.tensor([it["label"] for it in b]), weight=weights)
+            if model.wide is not None:
+                used = model.wide.table.weight
+                loss = loss + a.wide_decay * used.pow(2).sum()
             opt.zero_grad(set_to_none=True)
             loss.backward()
             torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
@@ -169,7 +180,7 @@ def run(a):
             t0 = time.time()
             val = set(val_idx.tolist())
             tr = [it for i, it in enumerate(items) if i not in val] + weak
-            model = train(new_model(cfg, sd, len(tok)), tr, tok, a, a.seed + f)
+            model = train(new_model(cfg, sd, len(tok), a.wide_buckets), tr, tok, a, a.seed + f)
             probs = predict(model, [items[i] for i in val_idx], tok, a.max_len)
             oof[val_idx] = probs
             rep = report([labels[i] for i in val_idx], probs.argmax(1), len(LABELS))
@@ -186,11 +197,12 @@ def run(a):
             f"wF1 {s['weighted_f1']['mean']:.4f}±{s['weighted_f1']['std']:.4f} "
             f"bin acc {s['binary_accuracy']['mean']:.4f}±{s['binary_accuracy']['std']:.4f}")
     if not a.no_final:
-        model = train(new_model(cfg, sd, len(tok)), items + weak, tok, a, a.seed, log)
+        model = train(new_model(cfg, sd, len(tok), a.wide_buckets), items + weak, tok, a, a.seed, log)
         final = out / "final"
         final.mkdir(parents=True, exist_ok=True)
         torch.save(model.state_dict(), final / "model.pt")
         meta = {"labels": LABELS, "max_len": a.max_len, "init": str(init), "weak": a.weak,
+                "wide_buckets": a.wide_buckets,
                 "epochs": a.epochs, "lr": a.lr, "seed": a.seed}
         (final / "config.json").write_text(json.dumps({"model_type": "bert", **model.bert.config.to_dict(),
                                                        "xinan": meta}, indent=1))

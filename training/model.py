@@ -202,17 +202,53 @@ class BertForPreTraining(nn.Module):
         return sd
 
 
+class WideNgrams(nn.Module):
+    """A linear model over hashed character unigrams and bigrams, per segment (context / response).
+
+    Added to the encoder's logits ("wide & deep"): with 599 labeled items, a bag of n-grams learns
+    surface cues (greeting formulas, echoed questions) that a small encoder pretrained on a CPU budget
+    may not. Plain integer ops and Gathers, so it exports to ONNX inside the same graph. The vocab
+    offset is folded into the hash so no lookup table is needed at inference.
+    """
+
+    def __init__(self, buckets: int, num_labels: int):
+        super().__init__()
+        self.buckets = buckets
+        self.table = nn.Embedding(buckets, num_labels)
+        nn.init.zeros_(self.table.weight)
+
+    def _mean(self, idx, weight):
+        emb = self.table(idx) * weight.unsqueeze(-1)
+        return emb.sum(1) / weight.sum(1, keepdim=True).clamp(min=1.0)
+
+    def forward(self, input_ids, attention_mask, token_type_ids):
+        ids, types = input_ids.long(), token_type_ids.long()
+        mask = attention_mask.to(torch.float32)
+        resp = mask * types.to(torch.float32)
+        uni = (ids * 2 + types) % self.buckets
+        cur, nxt = ids[:, :-1], ids[:, 1:]
+        same = (types[:, :-1] == types[:, 1:]).to(torch.float32) * mask[:, :-1] * mask[:, 1:]
+        bi = (cur * 1000003 + nxt * 7919 + types[:, 1:] * 104729 + 17) % self.buckets
+        resp_bi = same * types[:, 1:].to(torch.float32)
+        return (self._mean(uni, resp) + self._mean(uni, mask - resp)
+                + self._mean(bi, resp_bi) + self._mean(bi, same - resp_bi))
+
+
 class BertForSequenceClassification(nn.Module):
-    def __init__(self, c: BertConfig, num_labels: int):
+    def __init__(self, c: BertConfig, num_labels: int, wide_buckets: int = 0):
         super().__init__()
         self.bert = BertModel(c)
         self.dropout = nn.Dropout(c.hidden_dropout_prob)
         self.classifier = nn.Linear(c.hidden_size, num_labels)
         init_weights(self, c.initializer_range)
+        self.wide = WideNgrams(wide_buckets, num_labels) if wide_buckets else None
 
     def forward(self, input_ids, attention_mask, token_type_ids):
         _, pooled = self.bert(input_ids, attention_mask, token_type_ids)
-        return self.classifier(self.dropout(pooled)), pooled
+        logits = self.classifier(self.dropout(pooled))
+        if self.wide is not None:
+            logits = logits + self.wide(input_ids, attention_mask, token_type_ids)
+        return logits, pooled
 
 
 def load_hf_state_dict(model: nn.Module, sd: dict) -> list[str]:

@@ -80,3 +80,23 @@ class HfLayoutTest(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class WideNgramsTest(unittest.TestCase):
+    def test_features_stay_within_their_segment_and_ignore_padding(self):
+        from training.model import WideNgrams
+
+        wide = WideNgrams(97, 8)
+        torch.nn.init.normal_(wide.table.weight)
+        ids = torch.tensor([[2, 10, 11, 3, 12, 3, 0, 0]])
+        types = torch.tensor([[0, 0, 0, 0, 1, 1, 0, 0]])
+        mask = torch.tensor([[1, 1, 1, 1, 1, 1, 0, 0]])
+        out = wide(ids, mask, types)
+        # Changing padded positions must not change the output.
+        ids2 = ids.clone()
+        ids2[0, 6:] = 55
+        self.assertTrue(torch.allclose(out, wide(ids2, mask, types)))
+        # Changing a response token changes it.
+        ids3 = ids.clone()
+        ids3[0, 4] = 13
+        self.assertFalse(torch.allclose(out, wide(ids3, mask, types)))
