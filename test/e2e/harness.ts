@@ -72,7 +72,7 @@ export async function openSession(origin: string): Promise<Session> {
   });
   const page = context.pages()[0] ?? (await context.newPage());
   const consoleErrors: string[] = [];
-  page.on('console', (m) => m.type() === 'error' && consoleErrors.push(m.text()));
+  page.on('console', (m) => (m.type() === 'error' || process.env.E2E_CONSOLE) && consoleErrors.push(m.text()));
   page.on('pageerror', (e) => consoleErrors.push(String(e)));
   return {
     context,

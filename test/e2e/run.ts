@@ -26,6 +26,8 @@ async function main(): Promise<number> {
         const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`timed out after ${TEST_TIMEOUT_MS} ms`)), TEST_TIMEOUT_MS)));
         await Promise.race([t.fn({ ...session, origin: server.origin }), timeout]).finally(() => clearTimeout(timer));
         if (session.violations.length) throw new Error(`requests left the origin: ${session.violations.join(', ')}`);
+        const csp = session.consoleErrors.filter((m) => /Content Security Policy|Refused to/i.test(m));
+        if (csp.length) throw new Error(`CSP violations: ${csp.join(' | ')}`);
         passed++;
         console.log(`✓ ${t.name} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
       } catch (e) {

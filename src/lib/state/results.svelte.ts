@@ -44,6 +44,15 @@ export class Results {
   constructor(workspace: Workspace, scorer: Scorer) {
     this.#workspace = workspace;
     this.#scorer = scorer;
+    scorer.onStored = (datasetId, _model, scores) => this.#merge(datasetId, scores);
+  }
+
+  /** New scores from the running job: one Map copy per chunk, not a database read. */
+  #merge(datasetId: string, scores: StoredScore[]): void {
+    if (this.dataset?.id !== datasetId) return;
+    const next = new Map(this.scores);
+    for (const s of scores) next.set(s.itemId, s);
+    this.scores = next;
   }
 
   async open(dataset: Dataset): Promise<void> {
@@ -62,9 +71,15 @@ export class Results {
   }
 
   async reloadScores(): Promise<void> {
-    const model = this.#scorer.model;
-    if (!this.dataset || !model) return;
-    this.scores = await getScores(await this.#workspace.db(), this.dataset.id, model.storageId);
+    const dataset = this.dataset;
+    if (!dataset) return;
+    try {
+      const model = await this.#scorer.identity();
+      const scores = await getScores(await this.#workspace.db(), dataset.id, model.storageId);
+      if (this.dataset?.id === dataset.id) this.scores = scores;
+    } catch (e) {
+      this.error = toUiError(e);
+    }
   }
 
   matchingItems = $derived.by(() => {
@@ -75,7 +90,11 @@ export class Results {
 
   rows = $derived.by((): DialogueRow[] => {
     const byDialogue = new Map<string, StoredItem[]>();
-    for (const it of this.items) byDialogue.set(it.dialogueId, [...(byDialogue.get(it.dialogueId) ?? []), it]);
+    for (const it of this.items) {
+      const list = byDialogue.get(it.dialogueId);
+      if (list) list.push(it);
+      else byDialogue.set(it.dialogueId, [it]);
+    }
     const matchingIds = new Set(this.matchingItems.map((it) => it.id));
     const rows = this.dialogues.map((dialogue) => this.#row(dialogue, byDialogue.get(dialogue.id) ?? [], matchingIds));
     const kept = rows.filter((r) => r.matching > 0);
@@ -124,7 +143,7 @@ export class Results {
 
   /** Exports the items that match the current filters, in the current order. */
   export(kind: ExportKind): void {
-    const model = this.#scorer.model;
+    const model = this.#scorer.known;
     const dataset = this.dataset;
     if (!dataset || !model) return;
     try {

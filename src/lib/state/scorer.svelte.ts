@@ -6,7 +6,7 @@
 import { AbortError, InferenceBridge } from '../inference/bridge';
 import type { Device, FileProgressEvent, LoadResult, ProgressEvent } from '../inference/protocol';
 import { isFileEvent } from '../inference/protocol';
-import { getItems, missingItemIds, putScores } from '../storage';
+import { getItems, missingItemIds, putScores, type StoredScore } from '../storage';
 import { toUiError, type UiError } from './errors';
 import { cacheModelFiles, MODEL_PATH, modelSha256 } from './model-files';
 import type { Workspace } from './workspace.svelte';
@@ -18,11 +18,15 @@ const CHUNK = 48;
 /** Id of the dataset being scored, so a reload or crash can resume it (an id only, no transcript text). */
 const RUNNING_KEY = 'xinan.scoring';
 
-export interface ModelInfo extends LoadResult {
+/** Which model scores are stored under, known without starting the worker (exports and resume need it). */
+export interface ModelIdentity {
+  modelId: string;
   sha256: string;
   /** Key the scores are stored under: the model id plus the weights' hash, so a new model rescores. */
   storageId: string;
 }
+
+export type ModelInfo = LoadResult & ModelIdentity;
 
 export interface ScoringProgress {
   datasetId: string;
@@ -35,13 +39,15 @@ export interface ScoringProgress {
 export class Scorer {
   phase = $state<ModelPhase>('idle');
   model = $state.raw<ModelInfo | undefined>(undefined);
+  known = $state.raw<ModelIdentity | undefined>(undefined);
+  #identity?: Promise<ModelIdentity>;
   device = $state.raw<{ device: Device; threads: number; crossOriginIsolated: boolean } | undefined>(undefined);
   files = $state.raw<Record<string, FileProgressEvent>>({});
   progress = $state.raw<ScoringProgress | undefined>(undefined);
   error = $state.raw<UiError | undefined>(undefined);
   cancelled = $state(false);
-  /** Bumped after every stored chunk so the results view can refresh. */
-  version = $state(0);
+  /** Called after every stored chunk, so the results view merges new scores without re-reading the database. */
+  onStored?: (datasetId: string, modelStorageId: string, scores: StoredScore[]) => void;
   #bridge = new InferenceBridge();
   #abort?: AbortController;
   #workspace: Workspace;
@@ -56,16 +62,29 @@ export class Scorer {
     else if (e.type === 'warming') this.phase = 'warming';
   };
 
+  /** The default model's id and weights hash (memoized; a failure is forgotten so it can be retried). */
+  identity(): Promise<ModelIdentity> {
+    this.#identity ??= modelSha256(MODEL_PATH).then(
+      (sha256) => {
+        const modelId = MODEL_PATH.slice(MODEL_PATH.lastIndexOf('/') + 1);
+        this.known = { modelId, sha256, storageId: `${modelId}@${sha256.slice(0, 16)}` };
+        return this.known;
+      },
+      (e: unknown) => {
+        this.#identity = undefined;
+        throw e;
+      },
+    );
+    return this.#identity;
+  }
+
   /** Loads the model once; later calls return the same info. */
   async ensureModel(signal?: AbortSignal): Promise<ModelInfo> {
     if (this.model) return this.model;
     this.phase = 'loading';
-    const [result, sha256] = await Promise.all([
-      this.#bridge.load(signal, { modelPath: MODEL_PATH }, this.#onProgress),
-      modelSha256(MODEL_PATH),
-    ]);
+    const [result, identity] = await Promise.all([this.#bridge.load(signal, { modelPath: MODEL_PATH }, this.#onProgress), this.identity()]);
     void cacheModelFiles(MODEL_PATH).catch(() => undefined);
-    this.model = { ...result, sha256, storageId: `${result.modelId}@${sha256.slice(0, 16)}` };
+    this.model = { ...result, ...identity };
     this.phase = 'ready';
     return this.model;
   }
@@ -112,8 +131,9 @@ export class Scorer {
         if (e.type === 'scoring') this.#report(datasetId, startDone + start + e.done, total, start + e.done, started);
       });
       const done = res.scores.flatMap((score, i) => (score ? [{ itemId: chunk[i].id, score }] : []));
-      await putScores(db, datasetId, model.storageId, done);
-      this.version++;
+      const scoredAt = Date.now();
+      await putScores(db, datasetId, model.storageId, done, scoredAt);
+      this.onStored?.(datasetId, model.storageId, done.map(({ itemId, score }) => ({ ...score, itemId, modelId: model.storageId, datasetId, scoredAt })));
       if (res.cancelled) throw new AbortError();
     }
   }

@@ -84,7 +84,7 @@ describe('worker API over comlink', () => {
       return { context: i % 2 ? context : [...context, ...context, ...context], response: splitMarkedTurns(r.response)[0].text };
     });
     const together = await api.score({ jobId: 10, items, batchSize: 2 });
-    const alone = [];
+    const alone: number[][] = [];
     for (let i = 0; i < items.length; i++) alone.push((await api.score({ jobId: 11 + i, items: [items[i]] })).scores[0]!.probs);
     // int8 dynamic quantization scales per batch, so compare by nearest neighbour, not exact equality.
     const dist = (a: number[], b: number[]) => a.reduce((s, x, k) => s + Math.abs(x - b[k]), 0);
