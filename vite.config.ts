@@ -98,7 +98,7 @@ export default defineConfig({
   server: { headers: SECURITY_HEADERS },
   preview: { headers: SECURITY_HEADERS },
   test: {
-    include: ['test/unit/**/*.test.ts'],
+    include: ['test/unit/**/*.test.ts', 'test/component/**/*.test.ts'],
     setupFiles: ['test/setup.ts'],
     testTimeout: 60_000,
   },
