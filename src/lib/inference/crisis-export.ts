@@ -1,0 +1,57 @@
+/**
+ * Crisis results as a table in the PsyCrisis layout: column A the seeker's message, column B the
+ * reply (as PsyCrisis-Bench's sheets have them), then our columns: the five points, the total, the
+ * evidence spans per dimension, the reviewer's verdicts, the threshold and the model. Pure: the
+ * table can go to CSV here, or to an XLSX writer (none is shipped: see src/lib/transcripts/README.md).
+ */
+import Papa from 'papaparse';
+import { CRISIS_DIMENSIONS, type CrisisPoints } from './crisis.ts';
+import { markKey, type MarkBook } from './crisis-review.ts';
+
+export interface CrisisExportItem {
+  id: string;
+  seeker: string;
+  reply: string;
+  points: CrisisPoints;
+  /** Per dimension, the evidence spans' text (empty when not computed or the point is 0). */
+  evidence?: Partial<Record<(typeof CRISIS_DIMENSIONS)[number], string[]>>;
+  /** P(risk) of the seeker's message from the seeker-risk model, when scored. */
+  seekerRisk?: number;
+}
+
+export const CRISIS_COLUMNS = [
+  'seeker_message',
+  'reply',
+  ...CRISIS_DIMENSIONS,
+  'total',
+  ...CRISIS_DIMENSIONS.map((d) => `evidence_${d}`),
+  ...CRISIS_DIMENSIONS.map((d) => `review_${d}`),
+  ...CRISIS_DIMENSIONS.map((d) => `p_${d}`),
+  'seeker_risk',
+  'threshold',
+  'item_id',
+  'model_id',
+] as const;
+
+/** Header row + one row per item, cells in CRISIS_COLUMNS order. */
+export function crisisTable(items: readonly CrisisExportItem[], marks: MarkBook, modelId: string): (string | number)[][] {
+  const rows = items.map((it) => [
+    it.seeker,
+    it.reply,
+    ...it.points.points,
+    it.points.total,
+    ...CRISIS_DIMENSIONS.map((d) => (it.evidence?.[d] ?? []).join(' | ')),
+    ...CRISIS_DIMENSIONS.map((d) => marks.get(markKey(it.id, d))?.verdict ?? ''),
+    ...it.points.probs.map((p) => Number(p.toFixed(4))),
+    it.seekerRisk === undefined ? '' : Number(it.seekerRisk.toFixed(4)),
+    it.points.threshold,
+    it.id,
+    modelId,
+  ]);
+  return [[...CRISIS_COLUMNS], ...rows];
+}
+
+/** CSV with a BOM (Excel reads Chinese correctly) and formula-looking cells escaped. */
+export function crisisCsv(table: (string | number)[][]): string {
+  return '\uFEFF' + Papa.unparse(table, { escapeFormulae: /^[=+\-@\t\r]/, newline: '\r\n' }) + '\r\n';
+}
