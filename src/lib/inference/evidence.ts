@@ -95,3 +95,22 @@ export function rankEvidence(o: Occlusion, target: Target): EvidenceUnit[] {
 export function evidenceSpans(o: Occlusion, target: Target, minDrop = 0.05): EvidenceUnit[] {
   return rankEvidence(o, target).filter((u) => u.drop >= minDrop);
 }
+
+export interface Segment {
+  text: string;
+  /** True inside an evidence span. */
+  hit: boolean;
+}
+
+/** The reply cut into consecutive plain/highlighted segments, for the UI to render spans. */
+export function highlightSegments(reply: string, spans: readonly Unit[]): Segment[] {
+  const marks = new Array<boolean>(reply.length).fill(false);
+  for (const s of spans) for (let i = Math.max(0, s.start); i < Math.min(reply.length, s.end); i++) marks[i] = true;
+  const out: Segment[] = [];
+  for (let i = 0; i < reply.length; i++) {
+    const last = out[out.length - 1];
+    if (last && last.hit === marks[i]) last.text += reply[i];
+    else out.push({ text: reply[i], hit: marks[i] });
+  }
+  return out;
+}

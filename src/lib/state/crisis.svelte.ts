@@ -1,0 +1,138 @@
+/**
+ * The crisis view's state: the five PsyCrisis points per item, which items' seeker turn shows risk,
+ * evidence on demand, and the reviewer's marks with the agreement they feed.
+ *
+ * The scorers are injected (a crisis-model and a seeker-risk-model `scoreBatch`, e.g. from two
+ * InferenceBridge instances), so this class is testable without a worker. Marks live here apart
+ * from the model's output; `onMarks` lets the owner persist them. Evidence is computed only when
+ * asked for (one batched call per reply), so it never slows the scoring pass.
+ */
+import { CRISIS_DIMENSIONS, CRISIS_THRESHOLD, crisisItem, crisisPoints, seekerItem, type CrisisDimension, type CrisisPoints } from '../inference/crisis';
+import { crisisTable, type CrisisExportItem } from '../inference/crisis-export';
+import { agreement, setMark, type DimensionAgreement, type MarkBook, type Verdict } from '../inference/crisis-review';
+import { dimensionTarget, evidenceSpans, highlightSegments, occlude, type Occlusion, type ScoreFn, type Segment } from '../inference/evidence';
+import type { ItemScore, Turn } from '../inference/types';
+
+export type CrisisPhase = 'idle' | 'scoring' | 'ready' | 'error';
+
+/** One seeker message and the reply to it (PsyCrisis pairs: column A, column B). */
+export interface CrisisInput {
+  id: string;
+  context: Turn[];
+  seeker: string;
+  reply: string;
+}
+
+/** Recall-leaning default for listing items (model card: recall 0.887, precision 0.774 out of fold). */
+export const SEEKER_RISK_THRESHOLD = 0.3;
+/** A unit counts as evidence when dropping it lowers the dimension's probability by this much. */
+export const EVIDENCE_MIN_DROP = 0.05;
+
+export interface CrisisScorers {
+  crisis: ScoreFn;
+  /** Without it every item is listed (e.g. a PsyCrisis import, where every seeker message is high-risk). */
+  seekerRisk?: ScoreFn;
+}
+
+export class CrisisState {
+  phase = $state<CrisisPhase>('idle');
+  error = $state.raw<string | undefined>(undefined);
+  threshold = $state(CRISIS_THRESHOLD);
+  seekerThreshold = $state(SEEKER_RISK_THRESHOLD);
+  items = $state.raw<CrisisInput[]>([]);
+  scores = $state.raw<Map<string, ItemScore>>(new Map());
+  seekerRisk = $state.raw<Map<string, number>>(new Map());
+  evidence = $state.raw<Map<string, Occlusion>>(new Map());
+  marks = $state.raw<MarkBook>(new Map());
+  /** Called with the new book after every mark, for persistence by the owner. */
+  onMarks?: (marks: MarkBook) => void;
+  #scorers: CrisisScorers;
+
+  constructor(scorers: CrisisScorers) {
+    this.#scorers = scorers;
+  }
+
+  points = $derived.by(() => {
+    const out = new Map<string, CrisisPoints>();
+    for (const [id, s] of this.scores) out.set(id, crisisPoints(s, this.threshold));
+    return out;
+  });
+
+  /** Items whose seeker turn shows risk (all items when no seeker model was given). */
+  listed = $derived(
+    this.#scorers.seekerRisk
+      ? this.items.filter((it) => (this.seekerRisk.get(it.id) ?? 0) >= this.seekerThreshold)
+      : this.items,
+  );
+
+  agreement = $derived.by((): Record<CrisisDimension, DimensionAgreement> => {
+    const pts = new Map<string, (0 | 1)[]>();
+    for (const it of this.listed) {
+      const p = this.points.get(it.id);
+      if (p) pts.set(it.id, p.points);
+    }
+    return agreement(pts, this.marks);
+  });
+
+  /** Scores the five points and the seeker's risk for every item; replaces earlier results. */
+  async score(items: CrisisInput[]): Promise<void> {
+    this.phase = 'scoring';
+    this.error = undefined;
+    this.items = items;
+    this.evidence = new Map();
+    try {
+      const [crisis, seeker] = await Promise.all([
+        this.#scorers.crisis(items.map(crisisItem)),
+        this.#scorers.seekerRisk ? this.#scorers.seekerRisk(items.map((it) => seekerItem(it.seeker))) : undefined,
+      ]);
+      this.scores = new Map(items.map((it, i) => [it.id, crisis[i]]));
+      this.seekerRisk = new Map(seeker ? items.map((it, i) => [it.id, seeker[i].probs[0]]) : []);
+      this.phase = 'ready';
+    } catch (e) {
+      this.error = e instanceof Error ? e.message : String(e);
+      this.phase = 'error';
+    }
+  }
+
+  /** Computes one reply's evidence (one batched call); cached until the next `score`. */
+  async explain(id: string): Promise<Occlusion> {
+    const cached = this.evidence.get(id);
+    if (cached) return cached;
+    const it = this.items.find((x) => x.id === id);
+    if (!it) throw new Error(`no crisis item ${id}`);
+    const o = await occlude(this.#scorers.crisis, crisisItem(it), 'clause');
+    this.evidence = new Map(this.evidence).set(id, o);
+    return o;
+  }
+
+  /** Highlight segments of a reply for a dimension scored 1; null when evidence is not computed. */
+  segments(id: string, dimension: CrisisDimension): Segment[] | null {
+    const o = this.evidence.get(id);
+    const it = this.items.find((x) => x.id === id);
+    if (!o || !it) return null;
+    const j = CRISIS_DIMENSIONS.indexOf(dimension);
+    const spans = this.points.get(id)?.points[j] ? evidenceSpans(o, dimensionTarget(j), EVIDENCE_MIN_DROP) : [];
+    return highlightSegments(it.reply, spans);
+  }
+
+  mark(id: string, dimension: CrisisDimension, verdict: Verdict | null): void {
+    this.marks = setMark(this.marks, id, dimension, verdict);
+    this.onMarks?.(this.marks);
+  }
+
+  /** The PsyCrisis-layout table of the listed items, evidence included where computed. */
+  table(modelId: string): (string | number)[][] {
+    const rows: CrisisExportItem[] = this.listed.flatMap((it) => {
+      const points = this.points.get(it.id);
+      if (!points) return [];
+      const o = this.evidence.get(it.id);
+      const evidence = o
+        ? Object.fromEntries(
+            CRISIS_DIMENSIONS.map((d, j) => [d, points.points[j] ? evidenceSpans(o, dimensionTarget(j), EVIDENCE_MIN_DROP).map((u) => u.text) : []]),
+          )
+        : undefined;
+      return [{ id: it.id, seeker: it.seeker, reply: it.reply, points, evidence, seekerRisk: this.seekerRisk.get(it.id) }];
+    });
+    return crisisTable(rows, this.marks, modelId);
+  }
+}
