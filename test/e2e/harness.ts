@@ -60,9 +60,10 @@ export interface Session {
   close(): Promise<void>;
 }
 
-export async function openSession(origin: string): Promise<Session> {
+/** `extraArgs`: e.g. --enable-unsafe-webgpu, which gives headless Chromium a software (SwiftShader) WebGPU adapter. */
+export async function openSession(origin: string, extraArgs: string[] = []): Promise<Session> {
   const dir = mkdtempSync(join(tmpdir(), 'xinan-e2e-'));
-  const context = await chromium.launchPersistentContext(dir, { executablePath: CHROMIUM, args: ARGS, acceptDownloads: true });
+  const context = await chromium.launchPersistentContext(dir, { executablePath: CHROMIUM, args: [...ARGS, ...extraArgs], acceptDownloads: true });
   const violations: string[] = [];
   await context.route('**', (route) => {
     const url = route.request().url();
@@ -91,11 +92,11 @@ export interface TestContext extends Session {
 }
 
 type TestFn = (t: TestContext) => Promise<void>;
-export const tests: { name: string; fn: TestFn }[] = [];
+export const tests: { name: string; fn: TestFn; args: string[] }[] = [];
 
 /** Registers an end-to-end test; each gets its own profile (fresh IndexedDB, caches, service worker). */
-export function test(name: string, fn: TestFn): void {
-  tests.push({ name, fn });
+export function test(name: string, fn: TestFn, options: { chromiumArgs?: string[] } = {}): void {
+  tests.push({ name, fn, args: options.chromiumArgs ?? [] });
 }
 
 export function assert(cond: unknown, message: string): asserts cond {

@@ -20,7 +20,7 @@ async function main(): Promise<number> {
   try {
     for (const t of selected) {
       const started = Date.now();
-      const session = await openSession(server.origin);
+      const session = await openSession(server.origin, t.args);
       try {
         let timer: NodeJS.Timeout | undefined;
         const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`timed out after ${TEST_TIMEOUT_MS} ms`)), TEST_TIMEOUT_MS)));

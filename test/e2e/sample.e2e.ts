@@ -18,3 +18,18 @@ test('sample: one click imports, scores with the real worker and shows results',
   await page.getByRole('button', { name: 'English' }).click();
   await page.getByRole('heading', { name: /Results/ }).waitFor();
 });
+
+test(
+  'webgpu: with a WebGPU adapter (SwiftShader here) the worker picks WebGPU and scores',
+  async ({ page, origin }) => {
+    await openApp(page, origin);
+    assert(await page.evaluate(async () => Boolean(await (navigator as { gpu?: { requestAdapter(): Promise<unknown> } }).gpu?.requestAdapter())), 'adapter available');
+    await page.getByRole('button', { name: /试用内置示例/ }).click();
+    await confirmImport(page);
+    await page.getByRole('button', { name: /开始评估/ }).click();
+    await waitAllScored(page);
+    const device = (await page.getByTestId('device').textContent()) ?? '';
+    assert(/webgpu/.test(device), `WebGPU chosen (${device})`);
+  },
+  { chromiumArgs: ['--enable-unsafe-webgpu', '--use-webgpu-adapter=swiftshader', '--enable-features=Vulkan'] },
+);
