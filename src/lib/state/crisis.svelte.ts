@@ -7,11 +7,11 @@
  * from the model's output; `onMarks` lets the owner persist them. Evidence is computed only when
  * asked for (one batched call per reply), so it never slows the scoring pass.
  */
-import { CRISIS_DIMENSIONS, CRISIS_THRESHOLD, crisisItem, crisisPoints, seekerItem, type CrisisDimension, type CrisisPoints } from '../inference/crisis';
+import { CRISIS_DIMENSIONS, CRISIS_THRESHOLD, crisisPoints, seekerItem, type CrisisDimension, type CrisisPoints } from '../inference/crisis';
 import { crisisTable, type CrisisExportItem } from '../inference/crisis-export';
 import { agreement, setMark, type DimensionAgreement, type MarkBook, type Verdict } from '../inference/crisis-review';
 import { dimensionTarget, evidenceSpans, highlightSegments, occlude, type Occlusion, type ScoreFn, type Segment } from '../inference/evidence';
-import type { ItemScore, Turn } from '../inference/types';
+import type { ItemScore, ScoreItem, Turn } from '../inference/types';
 
 export type CrisisPhase = 'idle' | 'scoring' | 'ready' | 'error';
 
@@ -47,9 +47,11 @@ export class CrisisState {
   /** Called with the new book after every mark, for persistence by the owner. */
   onMarks?: (marks: MarkBook) => void;
   #scorers: CrisisScorers;
+  #hasSeekerModel = false;
 
   constructor(scorers: CrisisScorers) {
     this.#scorers = scorers;
+    this.#hasSeekerModel = scorers.seekerRisk !== undefined;
   }
 
   points = $derived.by(() => {
@@ -60,7 +62,7 @@ export class CrisisState {
 
   /** Items whose seeker turn shows risk (all items when no seeker model was given). */
   listed = $derived(
-    this.#scorers.seekerRisk
+    this.#hasSeekerModel
       ? this.items.filter((it) => (this.seekerRisk.get(it.id) ?? 0) >= this.seekerThreshold)
       : this.items,
   );
@@ -82,7 +84,7 @@ export class CrisisState {
     this.evidence = new Map();
     try {
       const [crisis, seeker] = await Promise.all([
-        this.#scorers.crisis(items.map(crisisItem)),
+        this.#scorers.crisis(items.map(toScoreItem)),
         this.#scorers.seekerRisk ? this.#scorers.seekerRisk(items.map((it) => seekerItem(it.seeker))) : undefined,
       ]);
       this.scores = new Map(items.map((it, i) => [it.id, crisis[i]]));
@@ -100,7 +102,7 @@ export class CrisisState {
     if (cached) return cached;
     const it = this.items.find((x) => x.id === id);
     if (!it) throw new Error(`no crisis item ${id}`);
-    const o = await occlude(this.#scorers.crisis, crisisItem(it), 'clause');
+    const o = await occlude(this.#scorers.crisis, toScoreItem(it), 'clause');
     this.evidence = new Map(this.evidence).set(id, o);
     return o;
   }
@@ -135,4 +137,9 @@ export class CrisisState {
     });
     return crisisTable(rows, this.marks, modelId);
   }
+}
+
+/** The reply with its earlier turns and the seeker's message as context (as the model was trained). */
+function toScoreItem(it: CrisisInput): ScoreItem {
+  return { context: [...it.context, { speaker: 'seeker', text: it.seeker }], response: it.reply };
 }
