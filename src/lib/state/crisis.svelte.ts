@@ -9,7 +9,7 @@
  */
 import { CRISIS_DIMENSIONS, CRISIS_THRESHOLD, crisisPoints, seekerItem, type CrisisDimension, type CrisisPoints } from '../inference/crisis';
 import { crisisTable, type CrisisExportItem } from '../inference/crisis-export';
-import { agreement, setMark, type DimensionAgreement, type MarkBook, type Verdict } from '../inference/crisis-review';
+import { agreement, markKey, setMark, type DimensionAgreement, type MarkBook, type Verdict } from '../inference/crisis-review';
 import { dimensionTarget, evidenceSpans, highlightSegments, occlude, type Occlusion, type ScoreFn, type Segment } from '../inference/evidence';
 import type { ItemScore, ScoreItem, Turn } from '../inference/types';
 
@@ -75,6 +75,19 @@ export class CrisisState {
     }
     return agreement(pts, this.marks);
   });
+
+  /** What the crisis view renders: one row per listed, scored item (ui/crisis/CrisisView.svelte). */
+  rows = $derived(
+    this.listed.flatMap((it) => {
+      const p = this.points.get(it.id);
+      if (!p) return [];
+      const segments = this.evidence.has(it.id)
+        ? Object.fromEntries(CRISIS_DIMENSIONS.map((d) => [d, this.segments(it.id, d) ?? []]))
+        : null;
+      const marks = Object.fromEntries(CRISIS_DIMENSIONS.map((d) => [d, this.marks.get(markKey(it.id, d))?.verdict]));
+      return [{ id: it.id, seeker: it.seeker, reply: it.reply, seekerRisk: this.seekerRisk.get(it.id), ...p, segments, marks }];
+    }),
+  );
 
   /** Scores the five points and the seeker's risk for every item; replaces earlier results. */
   async score(items: CrisisInput[]): Promise<void> {
