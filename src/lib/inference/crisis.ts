@@ -109,3 +109,24 @@ export function crisisPoints(score: ItemScore, threshold = CRISIS_THRESHOLD): Cr
   const points = score.probs.map((p) => (p >= threshold ? 1 : 0) as 0 | 1);
   return { points, total: points.reduce<number>((a, b) => a + b, 0), probs: score.probs, threshold };
 }
+
+/** A seeker message and the reply to it, with the turns before the message. */
+export interface CrisisPair {
+  id: string;
+  context: { speaker: Speaker; text: string }[];
+  seeker: string;
+  reply: string;
+}
+
+/**
+ * Scoreable items (supporter turn + turns before it) → crisis pairs. The five points judge a reply
+ * to a seeker's message, so an item counts only when the turn right before it is the seeker's;
+ * a PsyCrisis pairs import (A seeker, B reply) gives exactly one such item per row.
+ */
+export function crisisPairsFromItems(items: readonly { id: string; context: { speaker: Speaker; text: string }[]; response: string }[]): CrisisPair[] {
+  return items.flatMap((it) => {
+    const last = it.context[it.context.length - 1];
+    if (!last || last.speaker !== 'seeker') return [];
+    return [{ id: it.id, context: it.context.slice(0, -1), seeker: last.text, reply: it.response }];
+  });
+}

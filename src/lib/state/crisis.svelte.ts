@@ -7,21 +7,16 @@
  * from the model's output; `onMarks` lets the owner persist them. Evidence is computed only when
  * asked for (one batched call per reply), so it never slows the scoring pass.
  */
-import { CRISIS_DIMENSIONS, CRISIS_THRESHOLD, crisisPoints, seekerItem, type CrisisDimension, type CrisisPoints } from '../inference/crisis';
+import { CRISIS_DIMENSIONS, CRISIS_THRESHOLD, crisisPoints, seekerItem, type CrisisDimension, type CrisisPair, type CrisisPoints } from '../inference/crisis';
 import { crisisTable, type CrisisExportItem } from '../inference/crisis-export';
 import { agreement, markKey, setMark, type DimensionAgreement, type MarkBook, type Verdict } from '../inference/crisis-review';
 import { dimensionTarget, evidenceSpans, highlightSegments, occlude, type Occlusion, type ScoreFn, type Segment } from '../inference/evidence';
-import type { ItemScore, ScoreItem, Turn } from '../inference/types';
+import type { ItemScore, ScoreItem } from '../inference/types';
 
 export type CrisisPhase = 'idle' | 'scoring' | 'ready' | 'error';
 
-/** One seeker message and the reply to it (PsyCrisis pairs: column A, column B). */
-export interface CrisisInput {
-  id: string;
-  context: Turn[];
-  seeker: string;
-  reply: string;
-}
+/** One seeker message and the reply to it (PsyCrisis pairs: column A, column B); see crisisPairsFromItems. */
+export type CrisisInput = CrisisPair;
 
 /** Recall-leaning default for listing items (model card: recall 0.887, precision 0.774 out of fold). */
 export const SEEKER_RISK_THRESHOLD = 0.3;
