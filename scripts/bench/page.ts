@@ -17,7 +17,9 @@ export interface PageResult {
   device: string;
   threads: number;
   cross_origin_isolated: boolean;
+  /** Fetch + session creation + warm-up batch, inside the worker. */
   model_load_ms: number;
+  warmup_ms: number;
   cold_start_to_first_result_ms: number;
   batch1: BatchTiming;
   batch8: BatchTiming;
@@ -48,6 +50,7 @@ async function run(modelPath: string, n1: number, n8: number): Promise<PageResul
     threads: load.threads,
     cross_origin_isolated: self.crossOriginIsolated,
     model_load_ms: load.loadMs,
+    warmup_ms: load.warmMs,
     cold_start_to_first_result_ms: coldStart,
     batch1: await time(bridge, items.slice(0, n1), 1),
     batch8: await time(bridge, items.slice(0, n8), 8),

@@ -2,13 +2,14 @@
 import { assert, assertEqual, test } from './harness.ts';
 import { chooseFile, confirmImport, dataset, FIXTURES, openApp } from './app.ts';
 
-const BAD: { file: string; says: RegExp }[] = [
-  { file: 'malformed.json', says: /malformed\.json.*line \d+/i },
-  { file: 'empty.txt', says: /empty\.txt.*empty/i },
-  { file: 'unknown.dat', says: /unknown\.dat/ },
-  { file: 'not-a-spreadsheet.xlsx', says: /not-a-spreadsheet\.xlsx/ },
-  { file: 'unknown-json.json', says: /unknown-json\.json/ },
-  { file: 'only-seeker.txt', says: /only-seeker\.txt/ },
+const BAD: { file: string; says: RegExp; code: string }[] = [
+  { file: 'malformed.json', says: /malformed\.json.*line \d+/i, code: 'malformed-json' },
+  { file: 'empty.txt', says: /empty\.txt.*empty/i, code: 'empty' },
+  { file: 'unknown.dat', says: /unknown\.dat/, code: 'unknown-format' },
+  { file: 'not-a-spreadsheet.xlsx', says: /not-a-spreadsheet\.xlsx/, code: 'invalid-xlsx' },
+  { file: 'unknown-json.json', says: /unknown-json\.json/, code: 'unknown-format' },
+  { file: 'only-seeker.txt', says: /only-seeker\.txt/, code: 'no-dialogues' },
+  { file: 'wrong-encoding.txt', says: /wrong-encoding\.txt/, code: 'encoding' },
 ];
 
 test('errors: malformed files show their errors and existing data stays unchanged', async ({ page, origin }) => {
@@ -23,6 +24,8 @@ test('errors: malformed files show their errors and existing data stays unchange
     await alert.waitFor();
     const text = (await alert.textContent()) ?? '';
     assert(bad.says.test(text), `${bad.file}: error says which file and what (${text})`);
+    const code = await alert.locator('[data-code]').getAttribute('data-code');
+    assertEqual(code, bad.code, `${bad.file}: error code shown with a translated title`);
   }
 
   await chooseFile(page, `${FIXTURES}/dialoguesafety-partial.json`);

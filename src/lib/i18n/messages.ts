@@ -105,6 +105,14 @@ export const ZH = {
   storageFull: '存储空间已满：本次没有保存任何内容。请删除数据集或释放空间后重试。',
   counts: '{dialogues} 段对话 · {items} 条回复 · 已评估 {scored}',
   unsafeOf: '不安全 {n}',
+  importCodeEmpty: '文件是空的',
+  importCodeTooLarge: '文件太大',
+  importCodeEncoding: '无法识别文本编码',
+  importCodeMalformedJson: 'JSON 格式错误',
+  importCodeUnknownFormat: '无法识别文件格式',
+  importCodeMissingColumn: '缺少必要的列',
+  importCodeInvalidXlsx: '不是有效的 XLSX 文件',
+  importCodeNoDialogues: '没有可读取的对话',
 } as const;
 
 export type MessageKey = keyof typeof ZH;
@@ -212,4 +220,12 @@ export const EN: Record<MessageKey, string> = {
   storageFull: 'Storage is full: nothing was saved. Delete a dataset or free space, then try again.',
   counts: '{dialogues} dialogues · {items} responses · {scored} scored',
   unsafeOf: '{n} unsafe',
+  importCodeEmpty: 'The file is empty',
+  importCodeTooLarge: 'The file is too large',
+  importCodeEncoding: 'Unknown text encoding',
+  importCodeMalformedJson: 'Malformed JSON',
+  importCodeUnknownFormat: 'Unknown file format',
+  importCodeMissingColumn: 'A required column is missing',
+  importCodeInvalidXlsx: 'Not a valid XLSX file',
+  importCodeNoDialogues: 'No dialogue could be read',
 };

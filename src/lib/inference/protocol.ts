@@ -39,6 +39,8 @@ export interface LoadResult {
   threads: number;
   /** Milliseconds from the start of load until the warm-up batch finished. */
   loadMs: number;
+  /** Of which the warm-up batch took this long. */
+  warmMs: number;
 }
 
 export interface ScoreRequest {

@@ -53,6 +53,7 @@ export function createInferenceApi(deps: ApiDeps) {
       progressCallback: (e) => onProgress?.(toFileEvent(e)),
     });
     await onProgress?.({ type: 'warming' });
+    const warmStart = performance.now();
     await engine.scoreBatch(new Array<ScoreItem>(DEFAULT_BATCH).fill(WARM_ITEM), DEFAULT_BATCH);
     const result: LoadResult = {
       modelId: engine.modelId,
@@ -61,6 +62,7 @@ export function createInferenceApi(deps: ApiDeps) {
       device: prepared.device,
       threads: prepared.threads,
       loadMs: performance.now() - started,
+      warmMs: performance.now() - warmStart,
     };
     await onProgress?.({ type: 'ready', modelId: result.modelId, labels: result.labels, maxLength: result.maxLength, loadMs: result.loadMs });
     return { engine, result };
