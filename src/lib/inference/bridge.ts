@@ -66,7 +66,7 @@ export class InferenceBridge {
    * onnxruntime session cannot be stopped any other way.
    */
   load(signal: AbortSignal | undefined, req: LoadRequest, onProgress?: (e: ProgressEvent) => void): Promise<LoadResult> {
-    assertSignal(signal);
+    if (signal?.aborted) return Promise.reject(new AbortError());
     if (this.#loaded?.path === req.modelPath) return abortable(signal, this.#loaded.result);
     const result = this.#enqueue(() => this.#start().load(req, onProgress ? proxy(onProgress) : undefined));
     this.#loaded = { path: req.modelPath, result };
@@ -79,7 +79,7 @@ export class InferenceBridge {
 
   /** Scores items with the loaded model; on abort the worker drops the job between batches. */
   score(signal: AbortSignal | undefined, items: ScoreItem[], batchSize?: number, onProgress?: (e: ProgressEvent) => void): Promise<ScoreResult> {
-    assertSignal(signal);
+    if (signal?.aborted) return Promise.reject(new AbortError());
     const jobId = this.#nextJob++;
     const onAbort = () => void this.#api?.cancel(jobId);
     signal?.addEventListener('abort', onAbort, { once: true });
