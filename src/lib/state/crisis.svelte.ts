@@ -11,6 +11,7 @@ import { CRISIS_DIMENSIONS, CRISIS_THRESHOLD, crisisPoints, seekerItem, type Cri
 import { crisisTable, type CrisisExportItem } from '../inference/crisis-export';
 import { agreement, markKey, setMark, type DimensionAgreement, type MarkBook, type Verdict } from '../inference/crisis-review';
 import { dimensionTarget, evidenceSpans, highlightSegments, occlude, type Occlusion, type ScoreFn, type Segment } from '../inference/evidence';
+import { InferenceBridge } from '../inference/bridge';
 import type { ItemScore, ScoreItem } from '../inference/types';
 
 export type CrisisPhase = 'idle' | 'scoring' | 'ready' | 'error';
@@ -22,6 +23,31 @@ export type CrisisInput = CrisisPair;
 export const SEEKER_RISK_THRESHOLD = 0.3;
 /** A unit counts as evidence when dropping it lowers the dimension's probability by this much. */
 export const EVIDENCE_MIN_DROP = 0.05;
+
+/** Model folders on the app's origin (served from models/ by vite.config.ts). */
+export const CRISIS_MODEL_PATH = '/models/xinan-crisis-zh';
+export const SEEKER_RISK_MODEL_PATH = '/models/xinan-crisis-zh/seeker-risk';
+
+/**
+ * A ScoreFn over an InferenceBridge: loads `modelPath` on first use (the bridge memoizes it), then
+ * scores. Give each model its own bridge: a bridge (one worker) holds one model at a time.
+ */
+export function bridgeScorer(bridge: Pick<InferenceBridge, 'load' | 'score'>, modelPath: string): ScoreFn {
+  return async (items) => {
+    await bridge.load(undefined, { modelPath });
+    const res = await bridge.score(undefined, items);
+    if (res.cancelled || res.scores.some((x) => x === null)) throw new Error(`${modelPath}: scoring was cancelled`);
+    return res.scores as ItemScore[];
+  };
+}
+
+/** The crisis view's state with two workers: the five-point model and the seeker-risk model. */
+export function createCrisisState(): CrisisState {
+  return new CrisisState({
+    crisis: bridgeScorer(new InferenceBridge(), CRISIS_MODEL_PATH),
+    seekerRisk: bridgeScorer(new InferenceBridge(), SEEKER_RISK_MODEL_PATH),
+  });
+}
 
 export interface CrisisScorers {
   crisis: ScoreFn;

@@ -88,3 +88,27 @@ describe('highlightSegments', () => {
     expect(highlightSegments('', [])).toEqual([]);
   });
 });
+
+describe('bridgeScorer', () => {
+  it('loads the model path once per call through the bridge, then scores; a cancelled job is an error', async () => {
+    const { bridgeScorer } = await import('../../../src/lib/state/crisis.svelte.ts');
+    const loads: string[] = [];
+    let cancelled = false;
+    const bridge = {
+      load: async (_s: AbortSignal | undefined, req: { modelPath: string }) => {
+        loads.push(req.modelPath);
+        return { modelId: 'm', labels: [], maxLength: 256, device: 'cpu' as const, threads: 1, loadMs: 1, warmMs: 1 };
+      },
+      score: async (_s: AbortSignal | undefined, items: ScoreItem[]) => ({
+        jobId: 1,
+        cancelled,
+        scores: items.map((_, i) => (cancelled && i > 0 ? null : s([0.7]))),
+      }),
+    };
+    const score = bridgeScorer(bridge, '/models/x');
+    expect((await score(ITEMS.map((it) => ({ context: [], response: it.reply })))).map((x) => x.probs)).toEqual([[0.7], [0.7]]);
+    expect(loads).toEqual(['/models/x']);
+    cancelled = true;
+    await expect(score(ITEMS.map((it) => ({ context: [], response: it.reply })))).rejects.toThrow(/cancelled/);
+  });
+});
