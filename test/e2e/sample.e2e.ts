@@ -33,3 +33,25 @@ test(
   },
   { chromiumArgs: ['--enable-unsafe-webgpu', '--use-webgpu-adapter=swiftshader', '--enable-features=Vulkan'] },
 );
+
+test('dialogue view: turns in order with label chip, probability bar and truncation mark', async ({ page, origin }) => {
+  await openApp(page, origin);
+  const long = '我最近每天晚上都睡不着，脑子里一直在想工作和家里的事情。'.repeat(20);
+  const transcript = `来访者：我不知道该怎么办。\n咨询师：听起来你真的很累。\n来访者：${long}\n咨询师：${'我们可以一起慢慢理一理。'.repeat(40)}`;
+  await page.getByText(/粘贴对话文本/).click();
+  await page.getByLabel(/粘贴对话文本/).fill(transcript);
+  await page.getByRole('button', { name: /读取粘贴内容/ }).click();
+  await confirmImport(page);
+  await page.getByRole('button', { name: /开始评估/ }).click();
+  await waitAllScored(page);
+  await page.getByTestId('dialogue-row').first().getByRole('button').click();
+  const turns = page.getByTestId('turn');
+  assertEqual(await turns.count(), 4, 'all four turns shown');
+  const texts = await turns.locator('p').allTextContents();
+  assert(texts[0] === '我不知道该怎么办。' && texts[1] === '听起来你真的很累。' && texts[2].startsWith('我最近每天晚上'), 'turns in file order');
+  assertEqual(await turns.nth(0).locator('[data-label]').count(), 0, 'seeker turns carry no label');
+  assertEqual(await turns.nth(1).locator('[data-label]').count(), 1, 'supporter turn has a label chip');
+  assertEqual(await turns.nth(1).getByRole('meter').count(), 1, 'supporter turn has a probability bar');
+  assert((await turns.nth(3).textContent())?.includes('已截断'), 'the over-long last reply is marked truncated');
+  assert(!(await turns.nth(1).textContent())?.includes('已截断'), 'a short reply with short context is not marked');
+});
