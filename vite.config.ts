@@ -34,6 +34,18 @@ export const SECURITY_HEADERS = {
   'Content-Security-Policy': CSP,
 };
 
+/**
+ * The same CSP as a <meta> tag, for hosts that serve dist/ without our headers (frame-ancestors is
+ * left out: browsers ignore it in <meta> and log an error).
+ */
+function cspMetaPlugin(): Plugin {
+  const policy = CSP.split('; ').filter((d) => !d.startsWith('frame-ancestors')).join('; ');
+  return {
+    name: 'xinan-csp-meta',
+    transformIndexHtml: () => [{ tag: 'meta', attrs: { 'http-equiv': 'Content-Security-Policy', content: policy }, injectTo: 'head' }],
+  };
+}
+
 /** Serves models/ at /models/ in dev and copies it into the build, so preview serves it too. */
 export function modelsPlugin(): Plugin {
   return {
@@ -57,6 +69,7 @@ export default defineConfig({
   define: { __APP_VERSION__: JSON.stringify(pkg.version) },
   plugins: [
     svelte(),
+    cspMetaPlugin(),
     modelsPlugin(),
     VitePWA({
       registerType: 'prompt',
