@@ -40,9 +40,14 @@ export const SECURITY_HEADERS = {
  */
 function cspMetaPlugin(): Plugin {
   const policy = CSP.split('; ').filter((d) => !d.startsWith('frame-ancestors')).join('; ');
+  // XINAN_BUILD_ID marks a build (the e2e update test rebuilds with a new one to publish an "update").
+  const build = process.env.XINAN_BUILD_ID ?? 'local';
   return {
     name: 'xinan-csp-meta',
-    transformIndexHtml: () => [{ tag: 'meta', attrs: { 'http-equiv': 'Content-Security-Policy', content: policy }, injectTo: 'head' }],
+    transformIndexHtml: () => [
+      { tag: 'meta', attrs: { 'http-equiv': 'Content-Security-Policy', content: policy }, injectTo: 'head' },
+      { tag: 'meta', attrs: { name: 'xinan-build', content: build }, injectTo: 'head' },
+    ],
   };
 }
 
