@@ -59,7 +59,12 @@ export class Results {
     this.dataset = dataset;
     this.openDialogue = undefined;
     const db = await this.#workspace.db();
-    [this.dialogues, this.items] = await Promise.all([getDialogues(db, dataset.id), getItems(db, dataset.id)]);
+    const [dialogues, items] = await Promise.all([getDialogues(db, dataset.id), getItems(db, dataset.id)]);
+    // Another dataset may have been opened while these were read.
+    if (this.dataset?.id !== dataset.id) return;
+    this.dialogues = dialogues;
+    this.items = items;
+    this.scores = new Map();
     await this.reloadScores();
   }
 
