@@ -54,6 +54,16 @@ describe('Importer + Workspace', () => {
     expect(importer.error?.kind === 'message' && importer.error.message).toMatch(/empty\.csv: the file is empty/);
   });
 
+  it('a file of several hundred MB is refused by its size, before it is read', async () => {
+    let read = false;
+    const huge = { name: 'huge.csv', size: 400 * 1024 * 1024, arrayBuffer: async () => ((read = true), new ArrayBuffer(0)) } as unknown as File;
+    await importer.fromFile(huge);
+    expect(importer.status).toBe('error');
+    expect(importer.error).toMatchObject({ code: 'too-large' });
+    expect(importer.error?.kind === 'message' && importer.error.message).toMatch(/huge\.csv: is 400 MB; the limit is \d+ MB/);
+    expect(read).toBe(false);
+  });
+
   it('unknown CSV headers lead to the mapping step, and the mapping reads the file', async () => {
     await importer.fromFile(file('unknown-headers.csv'));
     expect(importer.status).toBe('mapping');
