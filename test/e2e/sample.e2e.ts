@@ -1,4 +1,5 @@
 /** The workshop path: one click on the built-in sample, score, see results, agreement metrics. */
+import { readFileSync } from 'node:fs';
 import { assert, assertEqual, test } from './harness.ts';
 import { confirmImport, openApp, waitAllScored } from './app.ts';
 
@@ -14,6 +15,9 @@ test('sample: one click imports, scores with the real worker and shows results',
   assert(/是|yes/.test(device), `cross-origin isolated (${device})`);
   assert(/线程: [2-4]/.test(device.replace(/\s+/g, ' ')), `more than one WASM thread (${device})`);
   assertEqual(await page.getByTestId('dialogue-row').count(), 9, 'one row per dialogue');
+  const note = (JSON.parse(readFileSync('dist/models/xinan-safety-zh/config.json', 'utf8')) as { xinan?: { note?: string } }).xinan?.note ?? '';
+  const placeholder = /random|preliminary|not for use/i.test(note);
+  assertEqual(await page.getByTestId('placeholder-model').isVisible(), placeholder, `placeholder warning shown iff the model card says so ("${note}")`);
   await page.getByTestId('agreement').waitFor();
   await page.getByRole('button', { name: 'English' }).click();
   await page.getByRole('heading', { name: /Results/ }).waitFor();

@@ -40,3 +40,10 @@ export async function cacheModelFiles(path = MODEL_PATH): Promise<void> {
     }),
   );
 }
+
+/** True when the model folder says its weights are a placeholder (random / preliminary): its scores mean nothing. */
+export async function isPlaceholderModel(path = MODEL_PATH): Promise<boolean> {
+  const config = JSON.parse(new TextDecoder().decode(await fetchCached(url(path, 'config.json')))) as { xinan?: { note?: unknown } };
+  const note = config.xinan?.note;
+  return typeof note === 'string' && /random|preliminary|not for use/i.test(note);
+}

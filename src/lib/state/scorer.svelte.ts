@@ -8,7 +8,7 @@ import type { Device, FileProgressEvent, LoadResult, ProgressEvent } from '../in
 import { isFileEvent } from '../inference/protocol';
 import { getItems, missingItemIds, putScores, type StoredScore } from '../storage';
 import { toUiError, type UiError } from './errors';
-import { cacheModelFiles, MODEL_PATH, modelSha256 } from './model-files';
+import { cacheModelFiles, isPlaceholderModel, MODEL_PATH, modelSha256 } from './model-files';
 import type { Workspace } from './workspace.svelte';
 
 export type ModelPhase = 'idle' | 'loading' | 'warming' | 'ready' | 'scoring' | 'error';
@@ -24,6 +24,8 @@ export interface ModelIdentity {
   sha256: string;
   /** Key the scores are stored under: the model id plus the weights' hash, so a new model rescores. */
   storageId: string;
+  /** The model card marks these weights as a placeholder: the UI warns that scores mean nothing. */
+  placeholder: boolean;
 }
 
 export type ModelInfo = LoadResult & ModelIdentity;
@@ -64,10 +66,10 @@ export class Scorer {
 
   /** The default model's id and weights hash (memoized; a failure is forgotten so it can be retried). */
   identity(): Promise<ModelIdentity> {
-    this.#identity ??= modelSha256(MODEL_PATH).then(
-      (sha256) => {
+    this.#identity ??= Promise.all([modelSha256(MODEL_PATH), isPlaceholderModel(MODEL_PATH)]).then(
+      ([sha256, placeholder]) => {
         const modelId = MODEL_PATH.slice(MODEL_PATH.lastIndexOf('/') + 1);
-        this.known = { modelId, sha256, storageId: `${modelId}@${sha256.slice(0, 16)}` };
+        this.known = { modelId, sha256, storageId: `${modelId}@${sha256.slice(0, 16)}`, placeholder };
         return this.known;
       },
       (e: unknown) => {
