@@ -30,7 +30,7 @@ async function main(): Promise<void> {
     };
     sink.write(JSON.stringify(row) + '\n');
   });
-  if (sink !== process.stdout) await new Promise((r) => (sink as NodeJS.WritableStream).end(r));
+  if (sink !== process.stdout) await new Promise<void>((r) => (sink as NodeJS.WritableStream).end(() => r()));
   await engine.dispose();
 }
 
