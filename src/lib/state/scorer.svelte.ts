@@ -118,7 +118,19 @@ export class Scorer {
     }
   }
 
-  async #run(datasetId: string, model: ModelInfo, signal: AbortSignal): Promise<void> {
+  async #run(datasetId: string, model: ModelInfo, outer: AbortSignal): Promise<void> {
+    // Our own controller too, so a failed write also stops the look-ahead job.
+    const inner = new AbortController();
+    const signal = inner.signal;
+    outer.addEventListener('abort', () => inner.abort(), { once: true });
+    try {
+      await this.#chunks(datasetId, model, signal);
+    } finally {
+      inner.abort();
+    }
+  }
+
+  async #chunks(datasetId: string, model: ModelInfo, signal: AbortSignal): Promise<void> {
     const db = await this.#workspace.db();
     const [items, missing] = await Promise.all([getItems(db, datasetId), missingItemIds(db, datasetId, model.storageId)]);
     const byId = new Map(items.map((it) => [it.id, it]));
@@ -127,11 +139,19 @@ export class Scorer {
     const started = performance.now();
     this.phase = 'scoring';
     this.#report(datasetId, startDone, total, 0, started);
-    for (let start = 0; start < missing.length; start += CHUNK) {
+    // One chunk ahead: the worker scores the next chunk while this one is written to IndexedDB.
+    const send = (start: number) => {
       const chunk = missing.slice(start, start + CHUNK).map((id) => byId.get(id)!);
-      const res = await this.#bridge.score(signal, chunk.map((it) => ({ context: it.context, response: it.response })), 8, (e) => {
+      const job = this.#bridge.score(signal, chunk.map((it) => ({ context: it.context, response: it.response })), 8, (e) => {
         if (e.type === 'scoring') this.#report(datasetId, startDone + start + e.done, total, start + e.done, started);
       });
+      job.catch(() => undefined); // handled where awaited; this only keeps an abandoned look-ahead quiet
+      return { start, chunk, job };
+    };
+    for (let next = missing.length ? send(0) : undefined; next; ) {
+      const { start, chunk, job } = next;
+      const res = await job;
+      next = start + CHUNK < missing.length && !res.cancelled ? send(start + CHUNK) : undefined;
       const done = res.scores.flatMap((score, i) => (score ? [{ itemId: chunk[i].id, score }] : []));
       const scoredAt = Date.now();
       await putScores(db, datasetId, model.storageId, done, scoredAt);
