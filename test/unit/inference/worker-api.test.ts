@@ -72,9 +72,11 @@ describe('worker API over comlink', () => {
       expect(s.label).toBe(s.probs.indexOf(Math.max(...s.probs)));
       expect(s.pUnsafe).toBeCloseTo(1 - s.probs[7], 6);
     }
-    // Same input alone gives the same scores: batching and ordering do not change results.
+    // Same input alone gives nearly the same scores. Not exactly: the int8 graph quantizes each
+    // activation tensor with one dynamic scale over the whole batch, so batch-mates shift it slightly.
     const single = await api.score({ jobId: 3, items: [items[7]] });
-    expect(single.scores[0]!.probs[7]).toBeCloseTo(res.scores[7]!.probs[7], 4);
+    expect(Math.abs(single.scores[0]!.probs[7] - res.scores[7]!.probs[7])).toBeLessThan(0.02);
+    expect(single.scores[0]!.label).toBe(res.scores[7]!.label);
   });
 
   it('sorts by length inside a job but returns scores in request order', async () => {
