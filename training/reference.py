@@ -25,10 +25,14 @@ ROOT = Path(__file__).resolve().parent.parent
 def add_args(p):
     p.add_argument("--out", type=Path, required=True, help="model folder to write")
     p.add_argument("--tokenizer", type=Path, default=ROOT / "models/xinan-safety-zh/tokenizer.json")
-    p.add_argument("--max-length", type=int, default=256)
+    p.add_argument("--max-length", type=int, default=None,
+                   help="default: the shipped model's model_max_length, so both see the same inputs")
 
 
 def run(a):
+    if a.max_length is None:
+        shipped = json.loads((a.tokenizer.parent / "tokenizer_config.json").read_text())
+        a.max_length = shipped["model_max_length"]
     log = RunLog(a.out.parent / (a.out.name + "-log"), "reference-model", vars(a))
     cfg = BertConfig(vocab_size=21128, hidden_size=768, num_hidden_layers=12, num_attention_heads=12,
                      intermediate_size=3072)
