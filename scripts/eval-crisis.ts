@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { CRISIS_DIMENSIONS, CrisisDataError, crisisItem, crisisPoints, parseCrisisJsonl } from '../src/lib/inference/crisis.ts';
 import { loadEngine } from '../src/lib/inference/engine.ts';
 import { binaryReport, cohenKappa } from '../src/lib/metrics/index.ts';
-import { InputError, parseArgs } from './lib/ds-file.ts';
+import { InputError, parseArgs, runCli } from './lib/ds-file.ts';
 
 const DEFAULT_MODEL = 'models/xinan-crisis-zh';
 
@@ -78,11 +78,4 @@ function format(r: { data: string; model: string; items: number; threshold: numb
   ].join('\n');
 }
 
-main().catch((e: unknown) => {
-  if (e instanceof InputError || e instanceof CrisisDataError) {
-    console.error(`error: ${e.message}`);
-    process.exit(2);
-  }
-  console.error(e);
-  process.exit(1);
-});
+runCli(main, (e) => e instanceof InputError || e instanceof CrisisDataError);

@@ -8,7 +8,7 @@
 import { loadEngine } from '../src/lib/inference/engine.ts';
 import type { EngineDtype } from '../src/lib/inference/types.ts';
 import { binaryReport, classificationReport } from '../src/lib/metrics/index.ts';
-import { InputError, parseArgs, readDsFile } from './lib/ds-file.ts';
+import { InputError, parseArgs, readDsFile, runCli } from './lib/ds-file.ts';
 import { formatReport } from './lib/report.ts';
 
 const DEFAULT_MODEL = 'models/xinan-safety-zh';
@@ -54,11 +54,4 @@ async function main(): Promise<void> {
   await engine.dispose();
 }
 
-main().catch((e: unknown) => {
-  if (e instanceof InputError) {
-    console.error(`error: ${e.message}`);
-    process.exit(2);
-  }
-  console.error(e);
-  process.exit(1);
-});
+runCli(main);

@@ -7,7 +7,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { loadEngine } from '../src/lib/inference/engine.ts';
-import { InputError, parseArgs, readDsFile } from './lib/ds-file.ts';
+import { InputError, parseArgs, readDsFile, runCli } from './lib/ds-file.ts';
 
 const MIN_AGREEMENT = 0.99;
 
@@ -35,7 +35,4 @@ async function main(): Promise<void> {
   if (result.agreement < MIN_AGREEMENT) process.exit(1);
 }
 
-main().catch((e: unknown) => {
-  console.error(e instanceof InputError ? `error: ${e.message}` : e);
-  process.exit(e instanceof InputError ? 2 : 1);
-});
+runCli(main);

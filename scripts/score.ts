@@ -6,7 +6,7 @@
  */
 import { createWriteStream } from 'node:fs';
 import { loadEngine } from '../src/lib/inference/engine.ts';
-import { InputError, parseArgs, readDsFile } from './lib/ds-file.ts';
+import { InputError, parseArgs, readDsFile, runCli } from './lib/ds-file.ts';
 
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2), { model: 'string', out: 'string', batch: 'string' });
@@ -34,11 +34,4 @@ async function main(): Promise<void> {
   await engine.dispose();
 }
 
-main().catch((e: unknown) => {
-  if (e instanceof InputError) {
-    console.error(`error: ${e.message}`);
-    process.exit(2);
-  }
-  console.error(e);
-  process.exit(1);
-});
+runCli(main);

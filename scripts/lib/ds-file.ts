@@ -75,3 +75,18 @@ export function parseArgs(argv: string[], known: Record<string, 'string' | 'bool
   if (positional.length) out._ = positional.join(' ');
   return out;
 }
+
+/**
+ * Runs a CLI's main: input errors (`isInputError`) print one `error: …` line and exit 2; anything
+ * else is a bug and prints its stack with exit 1.
+ */
+export function runCli(main: () => Promise<void>, isInputError: (e: unknown) => boolean = (e) => e instanceof InputError): void {
+  main().catch((e: unknown) => {
+    if (isInputError(e)) {
+      console.error(`error: ${(e as Error).message}`);
+      process.exit(2);
+    }
+    console.error(e);
+    process.exit(1);
+  });
+}
