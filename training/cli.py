@@ -2,12 +2,24 @@
 from __future__ import annotations
 
 import argparse
+import importlib
 from pathlib import Path
 
 from .runlog import RunLog, seed_everything
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
+
+
+# Steps whose module provides add_args(parser) and run(args); vocab and pack are wired below.
+MODULE_STEPS = {
+    "pretrain": ("pretrain", "masked-LM + response-matching pretraining"),
+    "finetune": ("finetune", "5-fold CV on dev.json, then the final model on all items"),
+    "export": ("export", "ONNX export, int8 quantization, parity check, model folder"),
+    "report": ("report", "markdown CV tables for the model card"),
+    "crisis": ("crisis", "PsyCrisis five points (--task reply) or seeker risk (--task seeker)"),
+    "reference-model": ("reference", "random-weight int8 model of bert-base-chinese's shape (bench only)"),
+}
 
 
 def _common(p: argparse.ArgumentParser, step: str):
@@ -36,35 +48,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--corpus", type=Path, default=SHARED / "corpus")
     p.add_argument("--limit", type=int, default=None)
 
-    from .pretrain import add_args as pretrain_args
-    p = sub.add_parser("pretrain", help="masked-LM + response-matching pretraining")
-    _common(p, "pretrain")
-    pretrain_args(p)
-
-    from .finetune import add_args as finetune_args
-    p = sub.add_parser("finetune", help="5-fold CV on dev.json, then the final model on all items")
-    _common(p, "finetune")
-    finetune_args(p)
-
-    from .export import add_args as export_args
-    p = sub.add_parser("export", help="ONNX export, int8 quantization, parity check, model folder")
-    _common(p, "export")
-    export_args(p)
-
-    from .report import add_args as report_args
-    p = sub.add_parser("report", help="markdown CV tables for the model card")
-    _common(p, "report")
-    report_args(p)
-
-    from .crisis import add_args as crisis_args
-    p = sub.add_parser("crisis", help="PsyCrisis five points (--task reply) or seeker risk (--task seeker)")
-    _common(p, "crisis")
-    crisis_args(p)
-
-    from .reference import add_args as ref_args
-    p = sub.add_parser("reference-model", help="random-weight int8 model of bert-base-chinese's shape (bench only)")
-    _common(p, "reference-model")
-    ref_args(p)
+    for step, (module, help_text) in MODULE_STEPS.items():
+        p = sub.add_parser(step, help=help_text)
+        _common(p, step)
+        importlib.import_module(f".{module}", __package__).add_args(p)
     return ap
 
 
@@ -85,21 +72,6 @@ def main(argv: list[str] | None = None):
         out = args.runs / "pack"
         log = RunLog(out, "pack", vars(args))
         pack(Tokenizer.load(args.runs / "vocab/tokenizer.json"), args.corpus, out / "corpus.npz", args.limit, log)
-    elif args.step == "pretrain":
-        from .pretrain import run
-        run(args)
-    elif args.step == "finetune":
-        from .finetune import run
-        run(args)
-    elif args.step == "export":
-        from .export import run
-        run(args)
-    elif args.step == "report":
-        from .report import run
-        run(args)
-    elif args.step == "crisis":
-        from .crisis import run
-        run(args)
-    elif args.step == "reference-model":
-        from .reference import run
-        run(args)
+    else:
+        module, _ = MODULE_STEPS[args.step]
+        importlib.import_module(f".{module}", __package__).run(args)
