@@ -85,7 +85,8 @@ def run(a):
     log = RunLog(work, "export", vars(a))
     cfg_json = json.loads((src / "config.json").read_text())
     wide = cfg_json.get("xinan", {}).get("wide_buckets", 0)
-    model = BertForSequenceClassification(BertConfig.from_dict(cfg_json), len(LABELS), wide)
+    ngrams = cfg_json.get("xinan", {}).get("wide_ngrams", 2)
+    model = BertForSequenceClassification(BertConfig.from_dict(cfg_json), len(LABELS), wide, ngrams)
     model.load_state_dict(torch.load(src / "model.pt", map_location="cpu"))
     fp32, q8 = work / "model.onnx", work / "model_quantized.onnx"
     export_onnx(model, fp32, a.opset)

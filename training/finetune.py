@@ -38,6 +38,7 @@ def add_args(p):
     p.add_argument("--folds", type=int, default=5)
     p.add_argument("--wide-buckets", type=int, default=0,
                    help="add a hashed char uni/bigram linear part with N buckets (0: encoder only)")
+    p.add_argument("--wide-ngrams", type=int, default=2, choices=(2, 3), help="longest n-gram of the wide part")
     p.add_argument("--wide-lr", type=float, default=2e-2)
     p.add_argument("--wide-decay", type=float, default=1e-4, help="L2 on the wide table")
     p.add_argument("--weak", default="", help="comma list of kind:count, e.g. neglect:300,safe:300")
@@ -59,14 +60,15 @@ def load_init(path: Path):
     return cfg, sd, tok
 
 
-def new_model(cfg: BertConfig, sd: dict, vocab_size: int, wide_buckets: int = 0) -> BertForSequenceClassification:
+def new_model(cfg: BertConfig, sd: dict, vocab_size: int, wide_buckets: int = 0,
+              wide_ngrams: int = 2) -> BertForSequenceClassification:
     if vocab_size > cfg.vocab_size:  # markers appended to an HF vocab: grow the embedding table
         emb = sd.get("bert.embeddings.word_embeddings.weight", sd.get("embeddings.word_embeddings.weight"))
         extra = emb.new_empty(vocab_size - cfg.vocab_size, emb.shape[1]).normal_(0, cfg.initializer_range)
         grown = torch.cat([emb, extra])
         sd = {k: (grown if k.endswith("embeddings.word_embeddings.weight") else v) for k, v in sd.items()}
         cfg = BertConfig.from_dict({**cfg.to_dict(), "vocab_size": vocab_size})
-    model = BertForSequenceClassification(cfg, len(LABELS), wide_buckets)
+    model = BertForSequenceClassification(cfg, len(LABELS), wide_buckets, wide_ngrams)
     load_hf_state_dict(model, sd)
     return model
 
@@ -180,7 +182,7 @@ def run(a):
             t0 = time.time()
             val = set(val_idx.tolist())
             tr = [it for i, it in enumerate(items) if i not in val] + weak
-            model = train(new_model(cfg, sd, len(tok), a.wide_buckets), tr, tok, a, a.seed + f)
+            model = train(new_model(cfg, sd, len(tok), a.wide_buckets, a.wide_ngrams), tr, tok, a, a.seed + f)
             probs = predict(model, [items[i] for i in val_idx], tok, a.max_len)
             oof[val_idx] = probs
             rep = report([labels[i] for i in val_idx], probs.argmax(1), len(LABELS))
@@ -197,12 +199,12 @@ def run(a):
             f"wF1 {s['weighted_f1']['mean']:.4f}±{s['weighted_f1']['std']:.4f} "
             f"bin acc {s['binary_accuracy']['mean']:.4f}±{s['binary_accuracy']['std']:.4f}")
     if not a.no_final:
-        model = train(new_model(cfg, sd, len(tok), a.wide_buckets), items + weak, tok, a, a.seed, log)
+        model = train(new_model(cfg, sd, len(tok), a.wide_buckets, a.wide_ngrams), items + weak, tok, a, a.seed, log)
         final = out / "final"
         final.mkdir(parents=True, exist_ok=True)
         torch.save(model.state_dict(), final / "model.pt")
         meta = {"labels": LABELS, "max_len": a.max_len, "init": str(init), "weak": a.weak,
-                "wide_buckets": a.wide_buckets,
+                "wide_buckets": a.wide_buckets, "wide_ngrams": a.wide_ngrams,
                 "epochs": a.epochs, "lr": a.lr, "seed": a.seed}
         (final / "config.json").write_text(json.dumps({"model_type": "bert", **model.bert.config.to_dict(),
                                                        "xinan": meta}, indent=1))

@@ -17,7 +17,7 @@ py pretrain --steps 4 --layers 1 --hidden 32 --heads 2 --intermediate 64 --batch
 # Resumability: asking for more steps continues from the saved checkpoint.
 py pretrain --steps 6 --layers 1 --hidden 32 --heads 2 --intermediate 64 --batch 4 --save-every 2 > "$R/resume.log"
 grep "resumed at step 4" "$R/resume.log"
-py finetune --limit 80 --epochs 1 --folds 2 --weak neglect:8,safe:8,nonsense:8,toxic:8 --wide-buckets 1024 --name base \
+py finetune --limit 80 --epochs 1 --folds 2 --weak neglect:8,safe:8,nonsense:8,toxic:8 --wide-buckets 1024 --wide-ngrams 3 --name base \
   --dev "$SHARED/data/dialoguesafety/dev.json"
 py export --dev "$SHARED/data/dialoguesafety/dev.json"
 test -s "$R/export/model/onnx/model_quantized.onnx"

@@ -16,6 +16,8 @@ interface Case {
   format: string;
   /** A reply text that must appear in the export. */
   mustContain: string;
+  /** PsyCrisis pairs open in the crisis view; the rest in the 8-class view. */
+  opensIn?: 'crisis';
 }
 
 const CASES: Case[] = [
@@ -24,7 +26,7 @@ const CASES: Case[] = [
   { file: 'chat.jsonl', format: 'chat-jsonl', mustContain: '你和室友聊过这件事吗' },
   { file: 'dialogues.csv', format: 'csv', mustContain: '是发生了什么让你这样想吗' },
   { file: 'transcript.txt', format: 'text', mustContain: '你愿意说说躺下后会想些什么吗' },
-  { file: 'psycrisis.xlsx', format: 'xlsx', mustContain: '考研失败一定让你很失落' },
+  { file: 'psycrisis.xlsx', format: 'xlsx', mustContain: '考研失败一定让你很失落', opensIn: 'crisis' },
 ];
 
 function checkProvenance(rows: Record<string, unknown>[]): void {
@@ -66,6 +68,9 @@ async function runCase(t: TestContext, c: Case): Promise<void> {
   const previewItems = Number(await page.getByTestId('preview-items').textContent());
   assert(previewItems > 0, `${c.file}: items in the preview`);
   await confirmImport(page);
+  const crisisTab = page.getByRole('tab', { name: /危机回应/ });
+  assertEqual(await crisisTab.getAttribute('aria-selected'), c.opensIn === 'crisis' ? 'true' : 'false', `${c.file}: opening view`);
+  await page.getByRole('tab', { name: /安全分类/ }).click();
   await scoreAll(page, c.file);
 
   const all = await exportText(page, /^JSONL$/);

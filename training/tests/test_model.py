@@ -100,3 +100,27 @@ class WideNgramsTest(unittest.TestCase):
         ids3 = ids.clone()
         ids3[0, 4] = 13
         self.assertFalse(torch.allclose(out, wide(ids3, mask, types)))
+
+
+class WideTrigramTest(unittest.TestCase):
+    def test_trigrams_respect_segments_padding_and_short_inputs(self):
+        from training.model import WideNgrams
+
+        torch.manual_seed(0)
+        tri = WideNgrams(97, 8, ngrams=3)
+        torch.nn.init.normal_(tri.table.weight)
+        ids = torch.tensor([[2, 10, 11, 3, 12, 14, 15, 3, 0, 0]])
+        types = torch.tensor([[0, 0, 0, 0, 1, 1, 1, 1, 0, 0]])
+        mask = torch.tensor([[1, 1, 1, 1, 1, 1, 1, 1, 0, 0]])
+        out = tri(ids, mask, types)
+        padded = ids.clone()
+        padded[0, 8:] = 55
+        self.assertTrue(torch.allclose(out, tri(padded, mask, types)))
+        # The same table read as uni/bigrams only gives a different output: the trigram terms count.
+        bi = WideNgrams(97, 8, ngrams=2)
+        bi.table.weight.data.copy_(tri.table.weight.data)
+        self.assertFalse(torch.allclose(out, bi(ids, mask, types)))
+        # Two tokens: no trigram at all, and no error.
+        self.assertEqual(tuple(tri(ids[:, :2], mask[:, :2], types[:, :2]).shape), (1, 8))
+        with self.assertRaises(ValueError):
+            WideNgrams(97, 8, ngrams=4)

@@ -2,7 +2,7 @@
  * Crisis results as a table in the PsyCrisis layout: column A the seeker's message, column B the
  * reply (as PsyCrisis-Bench's sheets have them), then our columns: the five points, the total, the
  * evidence spans per dimension, the reviewer's verdicts, the threshold and the model. Pure: the
- * table can go to CSV here, or to an XLSX writer (none is shipped: see src/lib/transcripts/README.md).
+ * same table goes to CSV or to XLSX (write-excel-file, see src/lib/transcripts/README.md).
  */
 import Papa from 'papaparse';
 import { CRISIS_DIMENSIONS, type CrisisPoints } from './crisis.ts';
@@ -54,4 +54,22 @@ export function crisisTable(items: readonly CrisisExportItem[], marks: MarkBook,
 /** CSV with a BOM (Excel reads Chinese correctly) and formula-looking cells escaped. */
 export function crisisCsv(table: (string | number)[][]): string {
   return '\uFEFF' + Papa.unparse(table, { escapeFormulae: /^[=+\-@\t\r]/, newline: '\r\n' }) + '\r\n';
+}
+
+/** Column widths (characters) for the XLSX sheet: the two text columns wide, the rest narrow. */
+const XLSX_WIDTHS = CRISIS_COLUMNS.map((c) => (c === 'seeker_message' || c === 'reply' ? 50 : c.startsWith('evidence_') ? 30 : 12));
+
+/**
+ * The table as an .xlsx file: one sheet "crisis", header row bold and frozen. Text cells are written
+ * as strings, so a reply that starts with "=" stays text in Excel. The writer (write-excel-file,
+ * MIT) is loaded only when someone exports XLSX.
+ */
+export async function crisisXlsx(table: (string | number)[][]): Promise<Blob> {
+  const { default: writeXlsxFile } = await import('write-excel-file/universal');
+  const data = table.map((row, r) =>
+    row.map((value) =>
+      typeof value === 'number' ? { value, type: Number } : { value, type: String, ...(r === 0 ? { fontWeight: 'bold' as const } : {}) },
+    ),
+  );
+  return writeXlsxFile(data, { sheet: 'crisis', stickyRowsCount: 1, columns: XLSX_WIDTHS.map((width) => ({ width })) }).toBlob();
 }

@@ -1,6 +1,7 @@
 /** The app's state objects, provided once by App.svelte through Svelte context. */
 import { getContext, setContext } from 'svelte';
 import type { I18n } from '../i18n/i18n.svelte';
+import type { CrisisResults } from './crisis-results.svelte';
 import type { Importer } from './importer.svelte';
 import type { Results } from './results.svelte';
 import type { Scorer } from './scorer.svelte';
@@ -12,6 +13,7 @@ export interface AppState {
   importer: Importer;
   scorer: Scorer;
   results: Results;
+  crisis: CrisisResults;
 }
 
 const KEY = Symbol('xinan-app');

@@ -43,16 +43,30 @@ export function bridgeScorer(bridge: Pick<InferenceBridge, 'load' | 'score'>, mo
 
 /** The crisis view's state with two workers: the five-point model and the seeker-risk model. */
 export function createCrisisState(): CrisisState {
+  const crisis = new InferenceBridge();
+  const seeker = new InferenceBridge();
   return new CrisisState({
-    crisis: bridgeScorer(new InferenceBridge(), CRISIS_MODEL_PATH),
-    seekerRisk: bridgeScorer(new InferenceBridge(), SEEKER_RISK_MODEL_PATH),
+    crisis: bridgeScorer(crisis, CRISIS_MODEL_PATH),
+    seekerRisk: bridgeScorer(seeker, SEEKER_RISK_MODEL_PATH),
+    terminate: () => {
+      crisis.terminate();
+      seeker.terminate();
+    },
   });
+}
+
+/** Scores stored earlier, by item id: these items are not scored again. */
+export interface KnownScores {
+  crisis?: ReadonlyMap<string, ItemScore>;
+  seeker?: ReadonlyMap<string, ItemScore>;
 }
 
 export interface CrisisScorers {
   crisis: ScoreFn;
   /** Without it every item is listed (e.g. a PsyCrisis import, where every seeker message is high-risk). */
   seekerRisk?: ScoreFn;
+  /** Stops the scorers' workers. */
+  terminate?: () => void;
 }
 
 export class CrisisState {
@@ -65,8 +79,17 @@ export class CrisisState {
   seekerRisk = $state.raw<Map<string, number>>(new Map());
   evidence = $state.raw<Map<string, Occlusion>>(new Map());
   marks = $state.raw<MarkBook>(new Map());
+  /** Items being scored now (0 when idle). */
+  pending = $state(0);
+  /**
+   * List every item, not only those whose seeker turn shows risk: for PsyCrisis imports, where every
+   * message is high-risk by construction, and for reviewers who want to see all replies.
+   */
+  listAll = $state(false);
   /** Called with the new book after every mark, for persistence by the owner. */
-  onMarks?: (marks: MarkBook) => void;
+  onMarks?: (marks: MarkBook, changed: { id: string; dimension: CrisisDimension; verdict: Verdict | null }) => void;
+  /** Called with the scores computed by `score` (not those passed in as known), for persistence. */
+  onScored?: (fresh: { crisis: [string, ItemScore][]; seeker: [string, ItemScore][] }) => void | Promise<void>;
   #scorers: CrisisScorers;
   #hasSeekerModel = false;
 
@@ -81,9 +104,9 @@ export class CrisisState {
     return out;
   });
 
-  /** Items whose seeker turn shows risk (all items when no seeker model was given). */
+  /** Items whose seeker turn shows risk (all items with `listAll` or when no seeker model was given). */
   listed = $derived(
-    this.#hasSeekerModel
+    this.#hasSeekerModel && !this.listAll
       ? this.items.filter((it) => (this.seekerRisk.get(it.id) ?? 0) >= this.seekerThreshold)
       : this.items,
   );
@@ -110,23 +133,54 @@ export class CrisisState {
     }),
   );
 
-  /** Scores the five points and the seeker's risk for every item; replaces earlier results. */
-  async score(items: CrisisInput[]): Promise<void> {
+  /**
+   * Scores the five points and the seeker's risk of every item that `known` has no score for
+   * (scores stored earlier), and replaces earlier results. New scores go to `onScored`.
+   */
+  async score(items: CrisisInput[], known: KnownScores = {}): Promise<void> {
     this.phase = 'scoring';
     this.error = undefined;
     this.items = items;
     this.evidence = new Map();
+    const crisisKnown = known.crisis ?? new Map<string, ItemScore>();
+    const seekerKnown = known.seeker ?? new Map<string, ItemScore>();
+    const needCrisis = items.filter((it) => !crisisKnown.has(it.id));
+    const needSeeker = this.#scorers.seekerRisk ? items.filter((it) => !seekerKnown.has(it.id)) : [];
+    this.pending = needCrisis.length;
     try {
       const [crisis, seeker] = await Promise.all([
-        this.#scorers.crisis(items.map(toScoreItem)),
-        this.#scorers.seekerRisk ? this.#scorers.seekerRisk(items.map((it) => seekerItem(it.seeker))) : undefined,
+        needCrisis.length ? this.#scorers.crisis(needCrisis.map(toScoreItem)) : [],
+        needSeeker.length && this.#scorers.seekerRisk ? this.#scorers.seekerRisk(needSeeker.map((it) => seekerItem(it.seeker))) : [],
       ]);
-      this.scores = new Map(items.map((it, i) => [it.id, crisis[i]]));
-      this.seekerRisk = new Map(seeker ? items.map((it, i) => [it.id, seeker[i].probs[0]]) : []);
+      const fresh = {
+        crisis: needCrisis.map((it, i) => [it.id, crisis[i]] as [string, ItemScore]),
+        seeker: needSeeker.map((it, i) => [it.id, seeker[i]] as [string, ItemScore]),
+      };
+      const crisisAll = new Map([...crisisKnown, ...fresh.crisis]);
+      const seekerAll = new Map([...seekerKnown, ...fresh.seeker]);
+      this.scores = new Map(items.flatMap((it) => (crisisAll.has(it.id) ? [[it.id, crisisAll.get(it.id)!]] : [])));
+      this.seekerRisk = new Map(items.flatMap((it) => (seekerAll.has(it.id) ? [[it.id, seekerAll.get(it.id)!.probs[0]]] : [])));
       this.phase = 'ready';
+      if (fresh.crisis.length || fresh.seeker.length) await this.onScored?.(fresh);
     } catch (e) {
       this.error = e instanceof Error ? e.message : String(e);
       this.phase = 'error';
+    } finally {
+      this.pending = 0;
+    }
+  }
+
+  /** Replaces the marks (e.g. with the ones stored for this dataset) without calling onMarks. */
+  setMarks(marks: MarkBook): void {
+    this.marks = marks;
+  }
+
+  /** Computes the evidence of every listed reply that has none yet, one reply (one batched call) at a time. */
+  async explainAll(onProgress?: (done: number, total: number) => void): Promise<void> {
+    const todo = this.listed.filter((it) => !this.evidence.has(it.id));
+    for (const [i, it] of todo.entries()) {
+      await this.explain(it.id);
+      onProgress?.(i + 1, todo.length);
     }
   }
 
@@ -151,9 +205,13 @@ export class CrisisState {
     return highlightSegments(it.reply, spans);
   }
 
+  terminate(): void {
+    this.#scorers.terminate?.();
+  }
+
   mark(id: string, dimension: CrisisDimension, verdict: Verdict | null): void {
     this.marks = setMark(this.marks, id, dimension, verdict);
-    this.onMarks?.(this.marks);
+    this.onMarks?.(this.marks, { id, dimension, verdict });
   }
 
   /** The PsyCrisis-layout table of the listed items, evidence included where computed. */

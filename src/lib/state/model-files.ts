@@ -47,3 +47,19 @@ export async function isPlaceholderModel(path = MODEL_PATH): Promise<boolean> {
   const note = config.xinan?.note;
   return typeof note === 'string' && /random|preliminary|not for use/i.test(note);
 }
+
+/** Which model scores are stored under: the folder name plus the weights' hash, so new weights rescore. */
+export interface ModelIdentity {
+  modelId: string;
+  sha256: string;
+  /** Key the scores are stored under. */
+  storageId: string;
+  /** The model card marks these weights as a placeholder: the UI warns that scores mean nothing. */
+  placeholder: boolean;
+}
+
+export async function modelIdentity(path = MODEL_PATH): Promise<ModelIdentity> {
+  const [sha256, placeholder] = await Promise.all([modelSha256(path), isPlaceholderModel(path)]);
+  const modelId = path.slice(path.lastIndexOf('/') + 1);
+  return { modelId, sha256, storageId: `${modelId}@${sha256.slice(0, 16)}`, placeholder };
+}

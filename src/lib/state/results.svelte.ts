@@ -2,6 +2,7 @@
  * Results of one dataset for the loaded model: dialogues with per-class and unsafe counts,
  * filters, summary metrics against gold labels, and export of the filtered items.
  */
+import { evidenceSpans, highlightSegments, occlude, predictedClassTarget, type Segment } from '../inference/evidence';
 import { binaryReport, classificationReport, cohenKappa, type ClassificationReport } from '../metrics';
 import { getDialogues, getItems, getScores, type StoredDialogue, type StoredItem, type StoredScore } from '../storage';
 import { NUM_LABELS, SAFE_LABEL } from '../taxonomy';
@@ -30,6 +31,12 @@ export interface Summary {
 
 export type ExportKind = 'csv' | 'jsonl' | 'html';
 
+/** The results area shows either the 8-class safety results or the crisis view (state/crisis-results). */
+export type ResultsView = 'safety' | 'crisis';
+
+/** A clause counts as evidence when dropping it lowers the label's probability by this much (as in the crisis view). */
+const EVIDENCE_MIN_DROP = 0.05;
+
 export class Results {
   dataset = $state.raw<Dataset | undefined>(undefined);
   dialogues = $state.raw<StoredDialogue[]>([]);
@@ -38,6 +45,11 @@ export class Results {
   filters = $state<Filters>({ ...NO_FILTERS });
   openDialogue = $state<string | undefined>(undefined);
   error = $state.raw<UiError | undefined>(undefined);
+  view = $state<ResultsView>('safety');
+  /** Evidence for an item's 8-class label, by item id: the reply cut into plain/highlighted segments. */
+  evidence = $state.raw<Map<string, Segment[]>>(new Map());
+  /** Item whose evidence is being computed. */
+  explaining = $state<string | undefined>(undefined);
   #workspace: Workspace;
   #scorer: Scorer;
 
@@ -56,8 +68,12 @@ export class Results {
   }
 
   async open(dataset: Dataset): Promise<void> {
+    // A PsyCrisis sheet (A seeker message, B reply) is there for its crisis points; reopening the
+    // same dataset (e.g. its Score button) keeps the view the reviewer chose.
+    if (this.dataset?.id !== dataset.id) this.view = dataset.layout === 'pairs' ? 'crisis' : 'safety';
     this.dataset = dataset;
     this.openDialogue = undefined;
+    this.evidence = new Map();
     const db = await this.#workspace.db();
     const [dialogues, items] = await Promise.all([getDialogues(db, dataset.id), getItems(db, dataset.id)]);
     // Another dataset may have been opened while these were read.
@@ -73,6 +89,24 @@ export class Results {
     this.dialogues = [];
     this.items = [];
     this.scores = new Map();
+  }
+
+  /**
+   * Occlusion evidence for one item's label, on demand: the reply and every one-clause-dropped
+   * variant go to the worker in one batched call, ranked by the drop in the label's probability.
+   */
+  async explain(item: StoredItem): Promise<void> {
+    if (this.explaining) return;
+    this.explaining = item.id;
+    try {
+      const o = await occlude((xs) => this.#scorer.scoreItems(xs), { context: item.context, response: item.response });
+      const spans = evidenceSpans(o, predictedClassTarget(o.base), EVIDENCE_MIN_DROP);
+      this.evidence = new Map(this.evidence).set(item.id, highlightSegments(item.response, spans));
+    } catch (e) {
+      this.error = toUiError(e);
+    } finally {
+      this.explaining = undefined;
+    }
   }
 
   async reloadScores(): Promise<void> {

@@ -6,9 +6,12 @@
 import { AbortError, InferenceBridge } from '../inference/bridge';
 import type { Device, FileProgressEvent, LoadResult, ProgressEvent } from '../inference/protocol';
 import { isFileEvent } from '../inference/protocol';
+import type { ItemScore, ScoreItem } from '../inference/types';
 import { getItems, missingItemIds, putScores, type StoredScore } from '../storage';
 import { toUiError, type UiError } from './errors';
-import { cacheModelFiles, isPlaceholderModel, MODEL_PATH, modelSha256 } from './model-files';
+import { cacheModelFiles, MODEL_PATH, modelIdentity, type ModelIdentity } from './model-files';
+
+export type { ModelIdentity };
 import type { Workspace } from './workspace.svelte';
 
 export type ModelPhase = 'idle' | 'loading' | 'warming' | 'ready' | 'scoring' | 'error';
@@ -17,16 +20,6 @@ export type ModelPhase = 'idle' | 'loading' | 'warming' | 'ready' | 'scoring' | 
 const CHUNK = 48;
 /** Id of the dataset being scored, so a reload or crash can resume it (an id only, no transcript text). */
 const RUNNING_KEY = 'xinan.scoring';
-
-/** Which model scores are stored under, known without starting the worker (exports and resume need it). */
-export interface ModelIdentity {
-  modelId: string;
-  sha256: string;
-  /** Key the scores are stored under: the model id plus the weights' hash, so a new model rescores. */
-  storageId: string;
-  /** The model card marks these weights as a placeholder: the UI warns that scores mean nothing. */
-  placeholder: boolean;
-}
 
 export type ModelInfo = LoadResult & ModelIdentity;
 
@@ -66,11 +59,10 @@ export class Scorer {
 
   /** The default model's id and weights hash (memoized; a failure is forgotten so it can be retried). */
   identity(): Promise<ModelIdentity> {
-    this.#identity ??= Promise.all([modelSha256(MODEL_PATH), isPlaceholderModel(MODEL_PATH)]).then(
-      ([sha256, placeholder]) => {
-        const modelId = MODEL_PATH.slice(MODEL_PATH.lastIndexOf('/') + 1);
-        this.known = { modelId, sha256, storageId: `${modelId}@${sha256.slice(0, 16)}`, placeholder };
-        return this.known;
+    this.#identity ??= modelIdentity(MODEL_PATH).then(
+      (identity) => {
+        this.known = identity;
+        return identity;
       },
       (e: unknown) => {
         this.#identity = undefined;
@@ -89,6 +81,17 @@ export class Scorer {
     this.model = { ...result, ...identity };
     this.phase = 'ready';
     return this.model;
+  }
+
+  /**
+   * Scores a few items outside any dataset run (occlusion evidence). Shares the worker's job queue,
+   * so during a dataset run it waits for the chunk in flight rather than racing it.
+   */
+  async scoreItems(items: ScoreItem[]): Promise<ItemScore[]> {
+    await this.ensureModel();
+    const res = await this.#bridge.score(undefined, items);
+    if (res.cancelled || res.scores.some((x) => x === null)) throw new Error('scoring was cancelled');
+    return res.scores as ItemScore[];
   }
 
   get busy(): boolean {

@@ -3,6 +3,7 @@
  * hand-edited file before touching the database. Errors name the record,
  * e.g. `items[3].response: expected a string`.
  */
+import { CRISIS_DIMENSIONS } from '../inference/crisis.ts';
 import { isLabelId } from '../taxonomy.ts';
 import type { Review, StoredDialogue, StoredItem, StoredScore } from './db.ts';
 import { RestoreError } from './errors.ts';
@@ -15,6 +16,7 @@ const EXPECTED = {
   array: 'an array',
   'label?': 'a label 0–7 or nothing',
   'string?': 'a string or nothing',
+  'verdicts?': 'an object of crisis dimension → "correct" | "wrong", or nothing',
 } as const;
 type Check = keyof typeof EXPECTED;
 
@@ -22,7 +24,13 @@ function passes(v: unknown, check: Check): boolean {
   if (check === 'array') return Array.isArray(v);
   if (check === 'label?') return v === undefined || isLabelId(v);
   if (check === 'string?') return v === undefined || typeof v === 'string';
+  if (check === 'verdicts?') return v === undefined || isVerdicts(v);
   return typeof v === check;
+}
+
+function isVerdicts(v: unknown): boolean {
+  if (!v || typeof v !== 'object' || Array.isArray(v)) return false;
+  return Object.entries(v).every(([k, x]) => (CRISIS_DIMENSIONS as readonly string[]).includes(k) && (x === 'correct' || x === 'wrong'));
 }
 
 function checkFields(rec: unknown, path: string, fields: Record<string, Check>): Record<string, unknown> {
@@ -74,7 +82,7 @@ const FIELDS = {
     itemId: 'string', modelId: 'string', probs: 'array', label: 'number', pUnsafe: 'number',
     truncated: 'boolean', droppedTurns: 'number', scoredAt: 'number',
   },
-  reviews: { itemId: 'string', datasetId: 'string', label: 'label?', note: 'string?', updatedAt: 'number' },
+  reviews: { itemId: 'string', datasetId: 'string', label: 'label?', note: 'string?', crisis: 'verdicts?', updatedAt: 'number' },
 } satisfies Record<keyof BackupRecords, Record<string, Check>>;
 
 /** Checks one store's records; `extra` may add cross-record checks or return a normalized record. */

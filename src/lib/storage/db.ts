@@ -9,12 +9,15 @@
  * - scores    — model output, key [itemId, modelId], so one item can hold scores
  *               from several models and scoring resumes with only missing items;
  *               index byDatasetModel = [datasetId, modelId] (added in v2).
- * - reviews   — a reviewer's own label/note on an item, key itemId (added in v2).
+ * - reviews   — a reviewer's own label/note on an item, and their verdicts on its crisis points,
+ *               key itemId (added in v2; `crisis` needs no migration: it is an optional field).
  *
  * Model files live in the Cache API (service worker), not here. Upgrade steps are
  * `if (oldVersion < n)` blocks and must only do IDB work (no fetches, no timers).
  */
 import { openDB, type DBSchema, type IDBPDatabase, type IDBPTransaction, type StoreNames } from 'idb';
+import type { CrisisDimension } from '../inference/crisis.ts';
+import type { Verdict } from '../inference/crisis-review.ts';
 import type { ItemScore } from '../inference/types.ts';
 import type { LabelId } from '../taxonomy.ts';
 import type { Dataset, Dialogue, Item } from '../transcripts/model.ts';
@@ -49,8 +52,12 @@ export interface Review {
   /** The reviewer's own class for the response, when they set one. */
   label?: LabelId;
   note?: string;
+  /** The reviewer's verdict per crisis dimension on the crisis model's point (crisis view). */
+  crisis?: CrisisVerdicts;
   updatedAt: number;
 }
+
+export type CrisisVerdicts = Partial<Record<CrisisDimension, Verdict>>;
 
 export interface XinanDB extends DBSchema {
   datasets: { key: string; value: Dataset };

@@ -24,6 +24,7 @@ export function buildDataset(result: ParseResult, meta: DatasetMeta): DatasetRec
       dialogueCount: result.dialogues.length,
       itemCount: items.length,
       goldCount: items.filter((i) => i.goldLabel !== undefined).length,
+      ...(result.layout ? { layout: result.layout } : {}),
     },
     dialogues: result.dialogues,
     items,

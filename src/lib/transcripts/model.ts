@@ -41,7 +41,11 @@ export interface Dataset {
   itemCount: number;
   /** How many items carry a gold label. */
   goldCount: number;
+  /** 'pairs': a PsyCrisis-style sheet (A seeker message, B reply); the app opens it in the crisis view. */
+  layout?: TableLayout;
 }
+
+export type TableLayout = 'pairs';
 
 /** One supporter turn to score. */
 export interface Item {
@@ -68,6 +72,7 @@ export interface ParseResult {
   dialogues: Dialogue[];
   skipped: Skipped[];
   format: FormatId;
+  layout?: TableLayout;
 }
 
 /** An item with its score for one model, when scored. Input to the exporters. */

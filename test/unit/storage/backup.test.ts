@@ -3,7 +3,7 @@ import { createBackup, parseBackup, restoreBackup, serializeBackup } from '../..
 import { importDataset } from '../../../src/lib/storage/datasets.ts';
 import type { XinanDatabase } from '../../../src/lib/storage/db.ts';
 import { RestoreError, StorageFullError } from '../../../src/lib/storage/errors.ts';
-import { putReview, putScores } from '../../../src/lib/storage/scores.ts';
+import { putReview, putScores, setCrisisVerdict } from '../../../src/lib/storage/scores.ts';
 import { makeDatasetRecords, makeScore } from '../../helpers/factories.ts';
 import { openFreshDb, simulateQuotaAfter } from '../../helpers/storage.ts';
 
@@ -16,6 +16,7 @@ async function seeded(id: string, n: number) {
   await importDataset(db, recs);
   await putScores(db, id, 'm1', recs.items.map((i) => ({ itemId: i.id, score: makeScore(2) })), 5);
   await putReview(db, { itemId: recs.items[0].id, datasetId: id, note: '好' }, 6);
+  await setCrisisVerdict(db, id, recs.items[0].id, 'risk', 'wrong', 7);
   return db;
 }
 
@@ -32,6 +33,7 @@ describe('backup', () => {
     const fresh = await openFreshDb();
     await restoreBackup(fresh, serializeBackup(backup));
     expect(await snapshot(fresh)).toEqual(await snapshot(a));
+    expect((await fresh.getAll('reviews'))[0]).toMatchObject({ note: '好', crisis: { risk: 'wrong' } });
     a.close();
     fresh.close();
   });
@@ -69,6 +71,8 @@ describe('restore refuses bad files and leaves data unchanged', () => {
     ['bad field', (b) => ({ ...b, items: [b.items[0], { ...b.items[1], response: 42 }] }), /items\[1\]\.response: expected a string/],
     ['bad label', (b) => ({ ...b, items: [{ ...b.items[0], goldLabel: 8 }] }), /items\[0\]\.goldLabel: expected a label 0–7/],
     ['bad speaker', (b) => ({ ...b, dialogues: [{ ...b.dialogues[0], turns: [{ speaker: 'x', text: '' }] }] }), /dialogues\[0\]\.turns\[0\]\.speaker/],
+    ['bad crisis verdict', (b) => ({ ...b, reviews: [{ ...b.reviews[0], crisis: { risk: 'maybe' } }] }), /reviews\[0\]\.crisis: expected an object of crisis dimension/],
+    ['unknown crisis dimension', (b) => ({ ...b, reviews: [{ ...b.reviews[0], crisis: { humour: 'correct' } }] }), /reviews\[0\]\.crisis/],
     ['dangling score', (b) => ({ ...b, scores: [{ ...b.scores[0], itemId: 'nope' }] }), /scores\[0\]\.itemId: unknown item "nope"/],
     ['dangling dialogue', (b) => ({ ...b, datasets: [] }), /dialogues\[0\]\.datasetId: unknown dataset "x"/],
     ['dangling item', (b) => ({ ...b, dialogues: [], items: [{ ...b.items[0], datasetId: 'y' }] }), /items\[0\]\.datasetId: unknown dataset "y"/],

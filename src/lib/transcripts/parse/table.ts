@@ -122,7 +122,8 @@ export function parseLongTable(rows: string[][], file: string, format: FormatId,
   return result;
 }
 
-const PAIR_HEADERS = ['question', 'prompt', 'input', 'query', 'message', 'seeker', 'user', 'post', '问题', '提问', '输入', '来访者', '用户', '求助', '求助者', '帖子', '消息'];
+// 'seeker_message' / 求助者消息: the header of our own crisis export, so it imports again.
+const PAIR_HEADERS = ['seekermessage', '求助者消息', 'question', 'prompt', 'input', 'query', 'message', 'seeker', 'user', 'post', '问题', '提问', '输入', '来访者', '用户', '求助', '求助者', '帖子', '消息'];
 
 /** Whether row 1 of a two-column sheet is a header rather than a first message. */
 function looksLikePairHeader(row: readonly string[]): boolean {
@@ -139,11 +140,17 @@ export function looksLikePairs(rows: readonly string[][]): boolean {
   return rows.every((row) => row.slice(2).every((c, i) => c.trim() === '' || (i === 0 && readLabel(c).ok)));
 }
 
-/** Pairs layout (PsyCrisis): A = seeker message, B = reply, C = optional gold label. */
+/**
+ * Pairs layout (PsyCrisis): A = seeker message, B = reply, C = optional gold label. With a header
+ * row, C is read as a label only when its header says so (our crisis export has points there).
+ */
 export function parsePairsTable(rows: string[][], file: string, format: FormatId): ParseResult {
-  const result: ParseResult = { dialogues: [], skipped: [], format };
-  for (let r = looksLikePairHeader(rows[0] ?? []) ? 1 : 0; r < rows.length; r++) {
-    const [seeker = '', reply = '', rawLabel] = rows[r].map((c) => c.trim());
+  const result: ParseResult = { dialogues: [], skipped: [], format, layout: 'pairs' };
+  const header = looksLikePairHeader(rows[0] ?? []);
+  const labelColumn = !header || HEADER_ALIASES.label.includes(norm(rows[0][2] ?? ''));
+  for (let r = header ? 1 : 0; r < rows.length; r++) {
+    const [seeker = '', reply = '', cellC] = rows[r].map((c) => c.trim());
+    const rawLabel = labelColumn ? cellC : undefined;
     if (seeker === '' && reply === '') continue;
     const where = `row ${r + 1}`;
     if (reply === '') result.skipped.push({ where, reason: 'empty reply (column B)' });

@@ -1,0 +1,124 @@
+/** The crisis view's storage glue on a real (fake-indexeddb) database, with known-answer scorers. */
+import { flushSync } from 'svelte';
+import { describe, expect, it } from 'vitest';
+import type { ScoreFn } from '../../../src/lib/inference/evidence.ts';
+import type { ItemScore } from '../../../src/lib/inference/types.ts';
+import { importDataset } from '../../../src/lib/storage/datasets.ts';
+import { getItems, type XinanDatabase } from '../../../src/lib/storage/index.ts';
+import { getReviews, getScores, putReview } from '../../../src/lib/storage/scores.ts';
+import { CrisisResults, marksFromReviews } from '../../../src/lib/state/crisis-results.svelte.ts';
+import { CrisisState } from '../../../src/lib/state/crisis.svelte.ts';
+import type { ModelIdentity } from '../../../src/lib/state/model-files.ts';
+import { buildDataset } from '../../../src/lib/transcripts/dataset.ts';
+import type { Dialogue } from '../../../src/lib/transcripts/model.ts';
+import { openFreshDb } from '../../helpers/storage.ts';
+
+const s = (probs: number[]): ItemScore => ({ probs, label: 0, pUnsafe: NaN, truncated: false, droppedTurns: 0 });
+const id = (modelId: string): ModelIdentity => ({ modelId, sha256: 'ab'.repeat(32), storageId: `${modelId}@abab`, placeholder: false });
+const IDS = async (): Promise<[ModelIdentity, ModelIdentity]> => [id('xinan-crisis-zh'), id('seeker-risk')];
+
+const DIALOGUES: Dialogue[] = [
+  { id: 'a', turns: [{ speaker: 'seeker', text: '我想死' }, { speaker: 'supporter', text: '你一定很难受。你有自杀的想法吗？' }] },
+  { id: 'b', turns: [{ speaker: 'seeker', text: '今天天气不错' }, { speaker: 'supporter', text: '是啊。' }] },
+  // The second supporter turn follows a supporter turn: not a reply to a seeker message, not a crisis item.
+  { id: 'c', turns: [{ speaker: 'seeker', text: '我想死' }, { speaker: 'supporter', text: '我在。' }, { speaker: 'supporter', text: '慢慢说。' }] },
+];
+
+function fakes() {
+  const calls = { crisis: 0, seeker: 0, crisisItems: 0 };
+  const crisis: ScoreFn = async (items) => {
+    calls.crisis++;
+    calls.crisisItems += items.length;
+    return items.map((it) => s([it.response.includes('难受') ? 0.8 : 0.1, 0.1, 0.2, it.response.includes('自杀') ? 0.9 : 0.05, 0.1]));
+  };
+  const seekerRisk: ScoreFn = async (items) => {
+    calls.seeker++;
+    return items.map((it) => s([it.context[0].text.includes('想死') ? 0.95 : 0.05]));
+  };
+  return { calls, make: () => new CrisisState({ crisis, seekerRisk }) };
+}
+
+async function seeded(layout?: 'pairs'): Promise<{ db: XinanDatabase; open: (c: CrisisResults) => Promise<void> }> {
+  const db = await openFreshDb();
+  const recs = buildDataset({ dialogues: DIALOGUES, skipped: [], format: 'xlsx', layout }, { id: 'ds', name: 'x.xlsx', sourceFile: 'x.xlsx', createdAt: 1 });
+  await importDataset(db, recs);
+  const items = await getItems(db, 'ds');
+  return { db, open: (c) => c.open(recs.dataset, items) };
+}
+
+describe('CrisisResults', () => {
+  it('stores both models’ scores under their own ids and scores nothing twice', async () => {
+    const { db, open } = await seeded();
+    const f = fakes();
+    const c = new CrisisResults({ db: async () => db }, { makeState: f.make, identities: IDS });
+    await open(c);
+    expect(c.error).toBeUndefined();
+    expect(c.state?.listed.map((x) => x.id)).toEqual(['ds/a/1', 'ds/c/1']); // seeker risk filters 'b'
+    expect([...(await getScores(db, 'ds', 'xinan-crisis-zh@abab')).keys()].sort()).toEqual(['ds/a/1', 'ds/b/1', 'ds/c/1']);
+    expect((await getScores(db, 'ds', 'seeker-risk@abab')).get('ds/a/1')?.probs).toEqual([0.95]);
+
+    const g = fakes(); // a fresh session (reload): everything comes from storage
+    const again = new CrisisResults({ db: async () => db }, { makeState: g.make, identities: IDS });
+    await open(again);
+    expect(g.calls).toEqual({ crisis: 0, seeker: 0, crisisItems: 0 });
+    expect(again.state?.points.get('ds/a/1')?.points).toEqual([1, 0, 0, 1, 0]);
+    db.close();
+  });
+
+  it('persists each mark in the reviews store, keeping the item’s 8-class review, and reloads them', async () => {
+    const { db, open } = await seeded();
+    await putReview(db, { itemId: 'ds/a/1', datasetId: 'ds', label: 3, note: '说教' }, 1);
+    const c = new CrisisResults({ db: async () => db }, { makeState: fakes().make, identities: IDS });
+    await open(c);
+    c.state!.mark('ds/a/1', 'risk', 'correct');
+    c.state!.mark('ds/a/1', 'empathy', 'wrong');
+    c.state!.mark('ds/a/1', 'empathy', null);
+    await new Promise((r) => setTimeout(r, 50)); // the writes are fire-and-forget from the click
+    const [review] = await getReviews(db, 'ds');
+    expect(review).toMatchObject({ itemId: 'ds/a/1', label: 3, note: '说教', crisis: { risk: 'correct' } });
+    await putReview(db, { itemId: 'ds/a/1', datasetId: 'ds', label: 4 }, 9);
+    expect((await getReviews(db, 'ds'))[0].crisis).toEqual({ risk: 'correct' });
+
+    const again = new CrisisResults({ db: async () => db }, { makeState: fakes().make, identities: IDS });
+    await open(again);
+    flushSync();
+    expect(again.state?.agreement.risk).toMatchObject({ reviewed: 1, accuracy: 1 });
+    expect(again.state?.agreement.empathy.reviewed).toBe(0);
+    db.close();
+  });
+
+  it('lists every pair of a PsyCrisis sheet, whatever the seeker-risk model says', async () => {
+    const { db, open } = await seeded('pairs');
+    const c = new CrisisResults({ db: async () => db }, { makeState: fakes().make, identities: IDS });
+    await open(c);
+    expect(c.state?.listed.map((x) => x.id)).toEqual(['ds/a/1', 'ds/b/1', 'ds/c/1']);
+    db.close();
+  });
+
+  it('reports a scoring failure and tries again on the next open', async () => {
+    const { db, open } = await seeded();
+    let fail = true;
+    const make = () => new CrisisState({ crisis: async (items) => (fail ? Promise.reject(new Error('model missing')) : items.map(() => s([0.1, 0.1, 0.1, 0.1, 0.1]))) });
+    const c = new CrisisResults({ db: async () => db }, { makeState: make, identities: IDS });
+    await open(c);
+    expect(c.error).toEqual({ kind: 'message', message: 'model missing' });
+    fail = false;
+    await open(c);
+    expect(c.error).toBeUndefined();
+    expect(c.state?.phase).toBe('ready');
+    db.close();
+  });
+});
+
+describe('marksFromReviews', () => {
+  it('turns stored verdicts into the mark book, ignoring reviews without any', () => {
+    const book = marksFromReviews([
+      { itemId: 'x', datasetId: 'ds', crisis: { risk: 'wrong', referral: 'correct' }, updatedAt: 1 },
+      { itemId: 'y', datasetId: 'ds', label: 2, updatedAt: 1 },
+    ]);
+    expect([...book.values()]).toEqual([
+      { itemId: 'x', dimension: 'risk', verdict: 'wrong' },
+      { itemId: 'x', dimension: 'referral', verdict: 'correct' },
+    ]);
+  });
+});
