@@ -36,6 +36,8 @@ def add_args(p):
     p.add_argument("--batch", type=int, default=16)
     p.add_argument("--max-len", type=int, default=256)
     p.add_argument("--folds", type=int, default=5)
+    p.add_argument("--freeze-encoder", action="store_true",
+                   help="train only the classifier head (on the pooled output) and the wide part")
     p.add_argument("--wide-buckets", type=int, default=0,
                    help="add a hashed char uni/bigram linear part with N buckets (0: encoder only)")
     p.add_argument("--wide-ngrams", type=int, default=2, choices=(2, 3), help="longest n-gram of the wide part")
@@ -106,7 +108,10 @@ def train(model, items, tok, a, seed: int, log=None):
     rng = np.random.default_rng(seed)
     torch.manual_seed(seed)
     steps = a.epochs * math.ceil(len(items) / a.batch)
-    deep = [p for n, p in model.named_parameters() if not n.startswith("wide.")]
+    if getattr(a, "freeze_encoder", False):  # a weakly pretrained encoder overfits 480 items when fine-tuned
+        for p in model.bert.parameters():
+            p.requires_grad_(False)
+    deep = [p for n, p in model.named_parameters() if not n.startswith("wide.") and p.requires_grad]
     groups = [{"params": deep, "lr": a.lr, "weight_decay": 0.01}]
     if model.wide is not None:  # the sparse linear part needs a far higher rate than the encoder
         groups.append({"params": list(model.wide.parameters()), "lr": a.wide_lr, "weight_decay": 0.0})
@@ -126,7 +131,9 @@ def train(model, items, tok, a, seed: int, log=None):
                 loss = loss + a.wide_decay * used.pow(2).sum()
             opt.zero_grad(set_to_none=True)
             loss.backward()
-            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+            # Clip the encoder side only: the wide table's small, sparse gradients would otherwise be
+            # scaled down by the encoder's norm (wide_probe trains it unclipped).
+            torch.nn.utils.clip_grad_norm_(deep, 1.0)
             opt.step()
             sched.step()
             tot, n = tot + loss.item() * len(b), n + len(b)
