@@ -38,6 +38,8 @@ def add_args(p):
     p.add_argument("--folds", type=int, default=5)
     p.add_argument("--freeze-encoder", action="store_true",
                    help="train only the classifier head (on the pooled output) and the wide part")
+    p.add_argument("--clip-encoder-only", action="store_true",
+                   help="clip the encoder side's gradients only, not the wide table's (the *-clipdeep runs)")
     p.add_argument("--wide-buckets", type=int, default=0,
                    help="add a hashed char uni/bigram linear part with N buckets (0: encoder only)")
     p.add_argument("--wide-ngrams", type=int, default=2, choices=(2, 3), help="longest n-gram of the wide part")
@@ -131,9 +133,10 @@ def train(model, items, tok, a, seed: int, log=None):
                 loss = loss + a.wide_decay * used.pow(2).sum()
             opt.zero_grad(set_to_none=True)
             loss.backward()
-            # Clip the encoder side only: the wide table's small, sparse gradients would otherwise be
-            # scaled down by the encoder's norm (wide_probe trains it unclipped).
-            torch.nn.utils.clip_grad_norm_(deep, 1.0)
+            # --clip-encoder-only: the wide table's small, sparse gradients are otherwise scaled down
+            # by the encoder's norm (wide_probe trains it unclipped). Off by default: the shipped model
+            # was trained with everything clipped together.
+            torch.nn.utils.clip_grad_norm_(deep if getattr(a, "clip_encoder_only", False) else model.parameters(), 1.0)
             opt.step()
             sched.step()
             tot, n = tot + loss.item() * len(b), n + len(b)
