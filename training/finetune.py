@@ -110,7 +110,7 @@ def train(model, items, tok, a, seed: int, log=None):
     rng = np.random.default_rng(seed)
     torch.manual_seed(seed)
     steps = a.epochs * math.ceil(len(items) / a.batch)
-    if getattr(a, "freeze_encoder", False):  # a weakly pretrained encoder overfits 480 items when fine-tuned
+    if a.freeze_encoder:  # a weakly pretrained encoder overfits 480 items when fine-tuned
         for p in model.bert.parameters():
             p.requires_grad_(False)
     deep = [p for n, p in model.named_parameters() if not n.startswith("wide.") and p.requires_grad]
@@ -136,7 +136,7 @@ def train(model, items, tok, a, seed: int, log=None):
             # --clip-encoder-only: the wide table's small, sparse gradients are otherwise scaled down
             # by the encoder's norm (wide_probe trains it unclipped). Off by default: the shipped model
             # was trained with everything clipped together.
-            torch.nn.utils.clip_grad_norm_(deep if getattr(a, "clip_encoder_only", False) else model.parameters(), 1.0)
+            torch.nn.utils.clip_grad_norm_(deep if a.clip_encoder_only else model.parameters(), 1.0)
             opt.step()
             sched.step()
             tot, n = tot + loss.item() * len(b), n + len(b)

@@ -1,8 +1,25 @@
 /** Page helpers for the xinan app, found by role, label and test id like a user would. */
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Page } from 'playwright-core';
+import { SAMPLE_RECORDS } from '../../src/lib/sample/sample.ts';
 
 export const FIXTURES = 'test/fixtures/transcripts';
+
+/**
+ * A deterministic DialogueSafety file of `n` records built from the built-in sample (each reply
+ * numbered, so every item is distinct), written to a temporary `fileName`; returns its path.
+ */
+export function sampleFile(n: number, fileName: string, idPrefix: string): string {
+  const records = Array.from({ length: n }, (_, i) => {
+    const r = SAMPLE_RECORDS[i % SAMPLE_RECORDS.length];
+    return { id: `${idPrefix}-${i}`, context: r.context, response: `${r.response}（${i}）`, label: r.label };
+  });
+  const path = join(mkdtempSync(join(tmpdir(), 'xinan-e2e-')), fileName);
+  writeFileSync(path, JSON.stringify(records));
+  return path;
+}
 
 export async function openApp(page: Page, origin: string): Promise<void> {
   await page.goto(origin + '/');

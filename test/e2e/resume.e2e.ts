@@ -2,25 +2,12 @@
  * Reload in the middle of scoring: the app resumes on its own with only the missing items.
  * Scores stored before the reload are not rewritten, and every item ends with exactly one score.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { SAMPLE_RECORDS } from '../../src/lib/sample/sample.ts';
 import { assert, assertEqual, test } from './harness.ts';
-import { chooseFile, confirmImport, dataset, openApp, storedScores, waitAllScored } from './app.ts';
+import { chooseFile, confirmImport, dataset, openApp, sampleFile, storedScores, waitAllScored } from './app.ts';
 
 const ITEMS = 600;
 
-/** A deterministic DialogueSafety file built from the built-in sample, ITEMS records long. */
-function bigFile(): string {
-  const records = Array.from({ length: ITEMS }, (_, i) => {
-    const r = SAMPLE_RECORDS[i % SAMPLE_RECORDS.length];
-    return { id: `big-${i}`, context: r.context, response: `${r.response}（${i}）`, label: r.label };
-  });
-  const path = join(mkdtempSync(join(tmpdir(), 'xinan-big-')), 'big.json');
-  writeFileSync(path, JSON.stringify(records));
-  return path;
-}
+const bigFile = (): string => sampleFile(ITEMS, 'big.json', 'big');
 
 test('resume: reload mid-scoring resumes with only the missing items, no duplicates', async ({ page, origin }) => {
   await openApp(page, origin);

@@ -3,24 +3,12 @@
  * a filter click answered quickly) while the worker scores; then cancel and check that what was
  * finished is stored and scoring stopped.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { SAMPLE_RECORDS } from '../../src/lib/sample/sample.ts';
 import { assert, assertEqual, test } from './harness.ts';
-import { chooseFile, confirmImport, dataset, openApp, storedScores } from './app.ts';
+import { chooseFile, confirmImport, dataset, openApp, sampleFile, storedScores } from './app.ts';
 
 const ITEMS = 10_000;
 
-function hugeFile(): string {
-  const records = Array.from({ length: ITEMS }, (_, i) => {
-    const r = SAMPLE_RECORDS[i % SAMPLE_RECORDS.length];
-    return { id: `n-${i}`, context: r.context, response: `${r.response}（${i}）`, label: r.label };
-  });
-  const path = join(mkdtempSync(join(tmpdir(), 'xinan-10k-')), 'ten-thousand.json');
-  writeFileSync(path, JSON.stringify(records));
-  return path;
-}
+const hugeFile = (): string => sampleFile(ITEMS, 'ten-thousand.json', 'n');
 
 test('scale: 10,000 items stay responsive while scoring, and cancel keeps finished scores', async ({ page, origin }) => {
   await openApp(page, origin);

@@ -6,7 +6,7 @@
 import { proxy, wrap, type Remote } from 'comlink';
 import type { InferenceApi } from './worker/index';
 import type { LoadRequest, LoadResult, ProgressEvent, ScoreResult } from './protocol';
-import type { ScoreItem } from './types';
+import type { ItemScore, ScoreItem } from './types';
 
 export class AbortError extends Error {
   override name = 'AbortError';
@@ -28,6 +28,12 @@ export function abortable<T>(signal: AbortSignal | undefined, promise: Promise<T
     signal.addEventListener('abort', onAbort, { once: true });
     promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
   });
+}
+
+/** Every item's score of a finished job; a job cancelled part-way is an error naming `what` (a model path). */
+export function completeScores(res: ScoreResult, what: string): ItemScore[] {
+  if (res.cancelled || res.scores.some((x) => x === null)) throw new Error(`${what}: scoring was cancelled`);
+  return res.scores as ItemScore[];
 }
 
 export type WorkerFactory = () => Worker;

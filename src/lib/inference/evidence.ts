@@ -91,8 +91,11 @@ export function rankEvidence(o: Occlusion, target: Target): EvidenceUnit[] {
     .map(({ i: _i, ...u }) => u);
 }
 
+/** A unit counts as evidence when dropping it lowers the target by this much (crisis view and dialogue view alike). */
+export const EVIDENCE_MIN_DROP = 0.05;
+
 /** The units whose removal lowers the target by at least `minDrop`: the spans to highlight. */
-export function evidenceSpans(o: Occlusion, target: Target, minDrop = 0.05): EvidenceUnit[] {
+export function evidenceSpans(o: Occlusion, target: Target, minDrop = EVIDENCE_MIN_DROP): EvidenceUnit[] {
   return rankEvidence(o, target).filter((u) => u.drop >= minDrop);
 }
 

@@ -14,7 +14,7 @@ import { markKey, type MarkBook } from '../inference/crisis-review';
 import { getReviews, getScores, putScores, setCrisisVerdict, type Review, type StoredItem } from '../storage';
 import type { Dataset } from '../transcripts';
 import { CRISIS_MODEL_PATH, createCrisisState, SEEKER_RISK_MODEL_PATH, type CrisisState } from './crisis.svelte';
-import { downloadBlob, downloadText } from './download';
+import { downloadBlob, downloadText, exportBaseName } from './download';
 import { toUiError, type UiError } from './errors';
 import { modelIdentity, type ModelIdentity } from './model-files';
 import type { Workspace } from './workspace.svelte';
@@ -133,7 +133,7 @@ export class CrisisResults {
     if (!st || !model) return;
     try {
       const table = st.table(model.storageId);
-      const base = `${datasetName.replace(/\.[^.]+$/, '').replace(/[\\/:*?"<>|\s]+/g, '_')}-xinan-crisis`;
+      const base = `${exportBaseName(datasetName)}-xinan-crisis`;
       if (kind === 'csv') downloadText(`${base}.csv`, crisisCsv(table), 'text/csv;charset=utf-8');
       else downloadBlob(`${base}.xlsx`, await crisisXlsx(table));
     } catch (e) {

@@ -11,7 +11,7 @@ import { CRISIS_DIMENSIONS, CRISIS_THRESHOLD, crisisPoints, seekerItem, type Cri
 import { crisisTable, type CrisisExportItem } from '../inference/crisis-export';
 import { agreement, markKey, setMark, type DimensionAgreement, type MarkBook, type Verdict } from '../inference/crisis-review';
 import { dimensionTarget, evidenceSpans, highlightSegments, occlude, type Occlusion, type ScoreFn, type Segment } from '../inference/evidence';
-import { InferenceBridge } from '../inference/bridge';
+import { completeScores, InferenceBridge } from '../inference/bridge';
 import type { ItemScore, ScoreItem } from '../inference/types';
 
 export type CrisisPhase = 'idle' | 'scoring' | 'ready' | 'error';
@@ -21,8 +21,6 @@ export type CrisisInput = CrisisPair;
 
 /** Recall-leaning default for listing items (model card: recall 0.887, precision 0.774 out of fold). */
 export const SEEKER_RISK_THRESHOLD = 0.3;
-/** A unit counts as evidence when dropping it lowers the dimension's probability by this much. */
-export const EVIDENCE_MIN_DROP = 0.05;
 
 /** Model folders on the app's origin (served from models/ by vite.config.ts). */
 export const CRISIS_MODEL_PATH = '/models/xinan-crisis-zh';
@@ -35,9 +33,7 @@ export const SEEKER_RISK_MODEL_PATH = '/models/xinan-crisis-zh/seeker-risk';
 export function bridgeScorer(bridge: Pick<InferenceBridge, 'load' | 'score'>, modelPath: string): ScoreFn {
   return async (items) => {
     await bridge.load(undefined, { modelPath });
-    const res = await bridge.score(undefined, items);
-    if (res.cancelled || res.scores.some((x) => x === null)) throw new Error(`${modelPath}: scoring was cancelled`);
-    return res.scores as ItemScore[];
+    return completeScores(await bridge.score(undefined, items), modelPath);
   };
 }
 
@@ -201,7 +197,7 @@ export class CrisisState {
     const it = this.items.find((x) => x.id === id);
     if (!o || !it) return null;
     const j = CRISIS_DIMENSIONS.indexOf(dimension);
-    const spans = this.points.get(id)?.points[j] ? evidenceSpans(o, dimensionTarget(j), EVIDENCE_MIN_DROP) : [];
+    const spans = this.points.get(id)?.points[j] ? evidenceSpans(o, dimensionTarget(j)) : [];
     return highlightSegments(it.reply, spans);
   }
 
@@ -222,7 +218,7 @@ export class CrisisState {
       const o = this.evidence.get(it.id);
       const evidence = o
         ? Object.fromEntries(
-            CRISIS_DIMENSIONS.map((d, j) => [d, points.points[j] ? evidenceSpans(o, dimensionTarget(j), EVIDENCE_MIN_DROP).map((u) => u.text) : []]),
+            CRISIS_DIMENSIONS.map((d, j) => [d, points.points[j] ? evidenceSpans(o, dimensionTarget(j)).map((u) => u.text) : []]),
           )
         : undefined;
       return [{ id: it.id, seeker: it.seeker, reply: it.reply, points, evidence, seekerRisk: this.seekerRisk.get(it.id) }];

@@ -1,3 +1,8 @@
+/** A dataset's name without its extension and with characters file systems refuse replaced: the start of export file names. */
+export function exportBaseName(datasetName: string): string {
+  return datasetName.replace(/\.[^.]+$/, '').replace(/[\\/:*?"<>|\s]+/g, '_');
+}
+
 /** Saves a string as a file through a temporary object URL: no network, nothing leaves the device. */
 export function downloadText(name: string, text: string, type: string): void {
   downloadBlob(name, new Blob([text], { type }));

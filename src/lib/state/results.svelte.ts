@@ -7,7 +7,7 @@ import { binaryReport, classificationReport, cohenKappa, type ClassificationRepo
 import { getDialogues, getItems, getScores, type StoredDialogue, type StoredItem, type StoredScore } from '../storage';
 import { NUM_LABELS, SAFE_LABEL } from '../taxonomy';
 import { exportCsv, exportHtmlReport, exportJsonl, type Dataset, type ScoredItem } from '../transcripts';
-import { downloadText } from './download';
+import { downloadText, exportBaseName } from './download';
 import { toUiError, type UiError } from './errors';
 import { byRisk, matches, NO_FILTERS, type Filters } from './filters';
 import type { Scorer } from './scorer.svelte';
@@ -33,9 +33,6 @@ export type ExportKind = 'csv' | 'jsonl' | 'html';
 
 /** The results area shows either the 8-class safety results or the crisis view (state/crisis-results). */
 export type ResultsView = 'safety' | 'crisis';
-
-/** A clause counts as evidence when dropping it lowers the label's probability by this much (as in the crisis view). */
-const EVIDENCE_MIN_DROP = 0.05;
 
 export class Results {
   dataset = $state.raw<Dataset | undefined>(undefined);
@@ -100,7 +97,7 @@ export class Results {
     this.explaining = item.id;
     try {
       const o = await occlude((xs) => this.#scorer.scoreItems(xs), { context: item.context, response: item.response });
-      const spans = evidenceSpans(o, predictedClassTarget(o.base), EVIDENCE_MIN_DROP);
+      const spans = evidenceSpans(o, predictedClassTarget(o.base));
       this.evidence = new Map(this.evidence).set(item.id, highlightSegments(item.response, spans));
     } catch (e) {
       this.error = toUiError(e);
@@ -185,7 +182,7 @@ export class Results {
       const items: ScoredItem[] = this.matchingItems.map((item) => ({ item, score: this.scores.get(item.id) }));
       const provenance = { modelId: model.modelId, modelSha256: model.sha256, appVersion: APP_VERSION };
       const meta = { datasetName: dataset.name, exportedAt: new Date().toISOString() };
-      const base = dataset.name.replace(/\.[^.]+$/, '').replace(/[\\/:*?"<>|\s]+/g, '_');
+      const base = exportBaseName(dataset.name);
       if (kind === 'csv') downloadText(`${base}-xinan.csv`, exportCsv(items, provenance, meta), 'text/csv;charset=utf-8');
       else if (kind === 'jsonl') downloadText(`${base}-xinan.jsonl`, exportJsonl(items, provenance, meta), 'application/x-ndjson');
       else downloadText(`${base}-xinan.html`, exportHtmlReport(items, provenance, meta), 'text/html;charset=utf-8');

@@ -3,7 +3,7 @@
  * chunks, writes each chunk's scores to IndexedDB as it finishes (so a reload resumes with only
  * what is missing), reports progress, items/s and ETA, and cancels cooperatively.
  */
-import { AbortError, InferenceBridge } from '../inference/bridge';
+import { AbortError, completeScores, InferenceBridge } from '../inference/bridge';
 import type { Device, FileProgressEvent, LoadResult, ProgressEvent } from '../inference/protocol';
 import { isFileEvent } from '../inference/protocol';
 import type { ItemScore, ScoreItem } from '../inference/types';
@@ -89,9 +89,7 @@ export class Scorer {
    */
   async scoreItems(items: ScoreItem[]): Promise<ItemScore[]> {
     await this.ensureModel();
-    const res = await this.#bridge.score(undefined, items);
-    if (res.cancelled || res.scores.some((x) => x === null)) throw new Error('scoring was cancelled');
-    return res.scores as ItemScore[];
+    return completeScores(await this.#bridge.score(undefined, items), MODEL_PATH);
   }
 
   get busy(): boolean {
