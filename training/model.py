@@ -288,5 +288,7 @@ def read_checkpoint_dir(path: Path) -> tuple[BertConfig, dict]:
     for name in ("pytorch_model.bin", "model.pt"):
         if (path / name).exists():
             sd = torch.load(path / name, map_location="cpu", weights_only=True)
-            return cfg, sd.get("model", sd) if isinstance(sd, dict) and "model" in sd else sd
+            sd = sd.get("model", sd) if isinstance(sd, dict) and "model" in sd else sd
+            # A folder saved with --save-dtype float16 (or a half-precision HF checkpoint) trains in float32.
+            return cfg, {k: v.float() if v.is_floating_point() else v for k, v in sd.items()}
     raise FileNotFoundError(f"{path}: no pytorch_model.bin or model.pt")

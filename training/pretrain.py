@@ -42,6 +42,16 @@ def add_args(p):
     p.add_argument("--text-frac", type=float, default=0.15, help="share of single-text MLM samples")
     p.add_argument("--short-frac", type=float, default=0.3, help="share of responses cut to 1–2 sentences")
     p.add_argument("--save-every", type=int, default=50)
+    p.add_argument("--workers", type=int, default=0,
+                   help="batch-building processes (0: in the training process; on a GPU the Python batch "
+                        "building is the bottleneck, so use several)")
+    p.add_argument("--minutes", type=float, default=None,
+                   help="time budget (a lent GPU's time is fixed): after 200 steps, fix --steps from the "
+                        "measured speed so the run ends in about this many minutes, with the last fifth (at "
+                        "least --decay-steps) as the decay; the log records the steps, so --steps N reproduces it")
+    p.add_argument("--save-dtype", choices=("float32", "float16"), default="float32",
+                   help="dtype of the model folder's weights (float16 halves a copy brought back from a GPU "
+                        "machine; loading casts back to float32)")
     p.add_argument("--out", type=Path, default=None, help="default: RUNS/pretrain")
 
 
@@ -157,10 +167,45 @@ def lr_at(step: int, a) -> float:
     return a.lr * min(1.0, max(0.0, (a.steps - step) / max(1, a.decay_steps)))
 
 
-def save_folder(model: BertForPreTraining, cfg: BertConfig, out: Path, vocab_dir: Path, meta: dict):
+class StepBatches(torch.utils.data.Dataset):
+    """Batch i is make_batch(start + i): each depends on its step alone, so worker processes
+    build them in any order and the run stays identical to a single-process one."""
+
+    def __init__(self, pk, tok, a, start: int, stop: int):
+        self.pk, self.tok, self.a, self.start, self.stop = pk, tok, a, start, stop
+
+    def __len__(self):
+        return self.stop - self.start
+
+    def __getitem__(self, i):
+        return make_batch(self.pk, self.tok, self.start + i, self.a)
+
+
+def batches(pk, tok, a, start: int, stop: int):
+    ds = StepBatches(pk, tok, a, start, stop)
+    if not a.workers:
+        return (ds[i] for i in range(len(ds)))
+    return iter(torch.utils.data.DataLoader(ds, batch_size=None, shuffle=False, num_workers=a.workers,
+                                            prefetch_factor=8, persistent_workers=False))
+
+
+def fix_steps(step: int, start: int, t_start: float, t0: float, a, log):
+    """--minutes: steps so that the whole run (since t0) ends in about a.minutes."""
+    per_step = (time.time() - t_start) / (step + 1 - start)
+    left = a.minutes * 60 - (time.time() - t0)
+    a.steps = step + 1 + max(0, int(left / per_step))
+    a.decay_steps = max(a.decay_steps, a.steps // 5)
+    log(f"time budget {a.minutes} min: {per_step * 1000:.1f} ms/step → --steps {a.steps} "
+        f"--decay-steps {a.decay_steps}")
+
+
+def save_folder(model: BertForPreTraining, cfg: BertConfig, out: Path, vocab_dir: Path, meta: dict,
+                dtype: str = "float32"):
     """An HF-layout checkpoint folder: config.json, pytorch_model.bin, tokenizer files."""
     out.mkdir(parents=True, exist_ok=True)
-    torch.save(model.state_dict_hf(), out / "pytorch_model.bin")
+    sd = {k: v.detach().to("cpu", getattr(torch, dtype) if v.is_floating_point() else v.dtype)
+          for k, v in model.state_dict_hf().items()}
+    torch.save(sd, out / "pytorch_model.bin")
     (out / "config.json").write_text(json.dumps({"model_type": "bert", **cfg.to_dict(), "xinan": meta}, indent=1))
     for f in ("tokenizer.json", "tokenizer_config.json", "vocab.txt"):
         shutil.copy(vocab_dir / f, out / f)
@@ -177,39 +222,61 @@ def run(a):
     cfg = BertConfig(vocab_size=len(tok), hidden_size=a.hidden, num_hidden_layers=a.layers,
                      num_attention_heads=a.heads, intermediate_size=a.intermediate)
     model = BertForPreTraining(cfg).to(device)
-    opt = torch.optim.AdamW(model.parameters(), lr=a.lr, weight_decay=0.01)
+    cuda = device == "cuda"
+    if cuda:
+        torch.backends.cuda.matmul.allow_tf32 = True
+    opt = torch.optim.AdamW(model.parameters(), lr=a.lr, weight_decay=0.01, **({"fused": True} if cuda else {}))
     start, ckpt = 0, out / "ckpt.pt"
     if ckpt.exists():
         state = torch.load(ckpt, map_location=device, weights_only=False)
         model.load_state_dict(state["model"])
         opt.load_state_dict(state["opt"])
         start = state["step"]
+        if a.minutes and "steps" in state:  # a budgeted run resumes with the steps it fixed
+            a.steps, a.decay_steps = state["steps"], state["decay_steps"]
         log(f"resumed at step {start}")
     n_params = sum(p.numel() for p in model.bert.parameters())
-    log(f"device {device} threads {torch.get_num_threads()} encoder params {n_params}")
+    log(f"device {device} threads {torch.get_num_threads()} workers {a.workers} encoder params {n_params}")
     model.train()
+    budget_open = bool(a.minutes) and start == 0
+    stop = start + 10_000_000 if budget_open else a.steps
     t0, tokens, hist = time.time(), 0, []
-    for step in range(start, a.steps):
+    t_measure = t0
+
+    def meta(done: int) -> dict:  # the steps these weights have seen, not the schedule's length
+        return {"steps": done, "seed": a.seed, "max_len": a.max_len, "encoder_params": n_params}
+
+    done = start
+    for step, batch in enumerate(batches(pk, tok, a, start, stop), start):
+        if step == start + 100:
+            t_measure = time.time()  # measure after warm-up (workers started, kernels tuned)
+        if budget_open and step == start + 200:
+            fix_steps(step - 1, start + 100, t_measure, t0, a, log)
+            budget_open = False
+        if not budget_open and step >= a.steps:
+            break
         for g in opt.param_groups:
             g["lr"] = lr_at(step, a)
-        with torch.autocast(device, dtype=torch.bfloat16, enabled=device == "cuda"):
-            mlm, nsp, mlm_acc, nsp_acc, ntok = losses(model, make_batch(pk, tok, step, a), device)
+        with torch.autocast(device, dtype=torch.bfloat16, enabled=cuda):
+            mlm, nsp, mlm_acc, nsp_acc, ntok = losses(model, batch, device)
         loss = mlm + nsp
         opt.zero_grad(set_to_none=True)
         loss.backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
         opt.step()
-        tokens += ntok
-        hist.append([mlm.item(), nsp.item(), mlm_acc.item(), nsp_acc.item()])
+        tokens, done = tokens + ntok, step + 1
+        hist.append(torch.stack([mlm.detach(), nsp.detach(), mlm_acc.detach(), nsp_acc.detach()]))
         if (step + 1) % 50 == 0 or step + 1 == a.steps:
-            m = np.mean(hist, axis=0)
+            m = torch.stack(hist).float().mean(0).tolist()
             hist = []
             el = time.time() - t0
             log(f"step {step + 1}/{a.steps} mlm {m[0]:.3f} match {m[1]:.3f} mlm_acc {m[2]:.3f} "
                 f"match_acc {m[3]:.3f} lr {lr_at(step, a):.2e} tok/s {tokens / el:.0f} "
                 f"eta {el / (step + 1 - start) * (a.steps - step - 1) / 60:.1f}min")
         if (step + 1) % a.save_every == 0 or step + 1 == a.steps:
-            torch.save({"model": model.state_dict(), "opt": opt.state_dict(), "step": step + 1}, ckpt)
-    meta = {"steps": a.steps, "seed": a.seed, "max_len": a.max_len, "encoder_params": n_params}
-    save_folder(model, cfg, out / "model", a.runs / "vocab", meta)
+            torch.save({"model": model.state_dict(), "opt": opt.state_dict(), "step": step + 1,
+                        "steps": a.steps, "decay_steps": a.decay_steps}, ckpt)
+            save_folder(model, cfg, out / "model", a.runs / "vocab", meta(done), a.save_dtype)
+    if done == start:  # nothing left to train (resumed at the end): still leave the folder
+        save_folder(model, cfg, out / "model", a.runs / "vocab", meta(done), a.save_dtype)
     log(f"saved {out / 'model'}")

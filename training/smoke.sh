@@ -14,8 +14,10 @@ py() { /usr/bin/python3 -m training "$@" --runs "$R"; }
 py vocab --limit 3000 --min-char 2 --corpus "$SHARED/corpus" --dev "$SHARED/data/dialoguesafety/dev.json"
 py pack --limit 3000 --corpus "$SHARED/corpus"
 py pretrain --steps 4 --layers 1 --hidden 32 --heads 2 --intermediate 64 --batch 4 --save-every 2
-# Resumability: asking for more steps continues from the saved checkpoint.
-py pretrain --steps 6 --layers 1 --hidden 32 --heads 2 --intermediate 64 --batch 4 --save-every 2 > "$R/resume.log"
+# Resumability: asking for more steps continues from the saved checkpoint; batch-building workers and a
+# float16 model folder (as a GPU run would bring back) are used here too, and finetune loads that folder.
+py pretrain --steps 6 --layers 1 --hidden 32 --heads 2 --intermediate 64 --batch 4 --save-every 2 \
+  --workers 2 --save-dtype float16 > "$R/resume.log"
 grep "resumed at step 4" "$R/resume.log"
 py finetune --limit 80 --epochs 1 --folds 2 --weak neglect:8,safe:8,nonsense:8,toxic:8 --wide-buckets 1024 --wide-ngrams 3 --name base \
   --dev "$SHARED/data/dialoguesafety/dev.json"
