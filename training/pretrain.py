@@ -239,7 +239,7 @@ def run(a):
     log(f"device {device} threads {torch.get_num_threads()} workers {a.workers} encoder params {n_params}")
     model.train()
     budget_open = bool(a.minutes) and start == 0
-    stop = start + 10_000_000 if budget_open else a.steps
+    stop = start + 10_000_000 if budget_open else a.steps  # open-ended until fix_steps sets a.steps
     t0, tokens, hist = time.time(), 0, []
     t_measure = t0
 

@@ -10,6 +10,7 @@ import torch
 from training.corpus import pack
 from training.model import BertConfig, BertForPreTraining, read_checkpoint_dir
 from training.pretrain import Packed, batches, lr_at, save_folder
+from training.tests.test_model import CFG
 from training.tokenizer import SPECIAL_TOKENS, Tokenizer
 
 CHARS = list("我你他她们很难过今天工作压力大睡不着觉听起来真的辛苦想聊聊吗嗯。？！")
@@ -72,8 +73,7 @@ class PretrainDataTest(unittest.TestCase):
 
 class HalfFolderTest(unittest.TestCase):
     def test_float16_folder_loads_as_float32(self):
-        cfg = BertConfig(vocab_size=40, hidden_size=16, num_hidden_layers=1, num_attention_heads=2,
-                         intermediate_size=32, max_position_embeddings=64)
+        cfg = BertConfig(**CFG)
         model = BertForPreTraining(cfg)
         with tempfile.TemporaryDirectory() as d:
             vocab = Path(d) / "vocab"
