@@ -5,6 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import Papa from 'papaparse';
 import { assert, assertEqual, test, type TestContext } from './harness.ts';
 import { chooseFile, confirmImport, exportText, FIXTURES, jsonlRows, matchingCount, openApp, scoreAll } from './app.ts';
 
@@ -37,27 +38,12 @@ function checkProvenance(rows: Record<string, unknown>[]): void {
   }
 }
 
-/** CSV rows as objects; the app writes a BOM and CRLF, with quoted multi-line cells. */
+/** CSV rows as objects, read with the same parser the app imports with (Papa Parse); the app writes a BOM and CRLF. */
 function parseCsv(text: string): Record<string, string>[] {
   assert(text.startsWith('\uFEFF'), 'CSV starts with a UTF-8 BOM');
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let cell = '';
-  let quoted = false;
-  const s = text.slice(1);
-  for (let i = 0; i < s.length; i++) {
-    const c = s[i];
-    if (quoted) {
-      if (c === '"' && s[i + 1] === '"') (cell += '"'), i++;
-      else if (c === '"') quoted = false;
-      else cell += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') row.push(cell), (cell = '');
-    else if (c === '\n') row.push(cell.replace(/\r$/, '')), rows.push(row), (row = []), (cell = '');
-    else cell += c;
-  }
-  const [header, ...body] = rows;
-  return body.map((r) => Object.fromEntries(header.map((h, i) => [h, r[i]])));
+  const r = Papa.parse<Record<string, string>>(text.slice(1), { header: true, skipEmptyLines: true });
+  assertEqual(r.errors.length, 0, `CSV parses cleanly: ${JSON.stringify(r.errors.slice(0, 3))}`);
+  return r.data;
 }
 
 async function runCase(t: TestContext, c: Case): Promise<void> {
