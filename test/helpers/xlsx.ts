@@ -42,3 +42,21 @@ export function buildXlsx(rows: (string | number | null)[][], sheetName = 'Sheet
   // Fixed mtime so the same rows always give the same bytes (fixtures stay stable in git).
   return zipSync(entries, { mtime: new Date('2026-01-01T00:00:00Z') });
 }
+
+/**
+ * Rewrites the uncompressed size a zip's central directory declares for one entry (what unzippers size their
+ * output buffer by): a small file that claims gigabytes, or one that claims less than it holds.
+ */
+export function patchDeclaredSize(zip: Uint8Array, entry: string, size: number): Uint8Array {
+  const out = zip.slice();
+  const view = new DataView(out.buffer);
+  for (let i = 0; i + 46 <= out.length; i++) {
+    if (view.getUint32(i, true) !== 0x02014b50) continue;
+    const nameLength = view.getUint16(i + 28, true);
+    if (new TextDecoder().decode(out.subarray(i + 46, i + 46 + nameLength)) === entry) {
+      view.setUint32(i + 24, size >>> 0, true);
+      return out;
+    }
+  }
+  throw new Error(`no central directory entry ${entry}`);
+}

@@ -7,6 +7,7 @@ import { CRISIS_DIMENSIONS } from '../inference/crisis.ts';
 import { isLabelId } from '../taxonomy.ts';
 import type { Review, StoredDialogue, StoredItem, StoredScore } from './db.ts';
 import { RestoreError } from './errors.ts';
+import { quoteValue } from '../transcripts/describe.ts';
 import type { Dataset } from '../transcripts/model.ts';
 
 const EXPECTED = {
@@ -99,7 +100,7 @@ export function validateBackupRecords(b: Rec): BackupRecords {
   const datasets = checkStore(b, 'datasets');
   const datasetIds = new Set(datasets.map((d) => d.id));
   const owned = (r: Rec, path: string) => {
-    if (!datasetIds.has(r.datasetId)) throw new RestoreError(`unknown dataset "${String(r.datasetId)}"`, `${path}.datasetId`);
+    if (!datasetIds.has(r.datasetId)) throw new RestoreError(`unknown dataset ${quoteValue(r.datasetId)}`, `${path}.datasetId`);
   };
   const dialogues = checkStore(b, 'dialogues', (d, path) => {
     owned(d, path);
@@ -112,7 +113,7 @@ export function validateBackupRecords(b: Rec): BackupRecords {
   const itemDataset = new Map(items.map((it) => [it.id, it.datasetId]));
   const scores = checkStore(b, 'scores', (s, path) => {
     const datasetId = itemDataset.get(s.itemId);
-    if (!datasetId) throw new RestoreError(`unknown item "${String(s.itemId)}"`, `${path}.itemId`);
+    if (!datasetId) throw new RestoreError(`unknown item ${quoteValue(s.itemId)}`, `${path}.itemId`);
     // Backups taken from schema v1 have no datasetId on scores: derive it, as the v2 migration does.
     return { ...s, datasetId };
   });

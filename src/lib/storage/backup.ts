@@ -7,6 +7,7 @@ import { DB_VERSION, type Review, type StoredDialogue, type StoredItem, type Sto
 import { RestoreError } from './errors.ts';
 import { issueAll, writeTx } from './tx.ts';
 import { validateBackupRecords } from './backup-validate.ts';
+import { quoteValue } from '../transcripts/describe.ts';
 import type { Dataset } from '../transcripts/model.ts';
 
 export const BACKUP_TYPE = 'xinan-backup';
@@ -71,9 +72,12 @@ export function parseBackup(text: string): Backup {
   }
   if (!data || typeof data !== 'object' || Array.isArray(data)) throw new RestoreError('not a JSON object');
   const b = data as Record<string, unknown>;
-  if (b.type !== BACKUP_TYPE) throw new RestoreError(`"type" is ${JSON.stringify(b.type)}, expected "${BACKUP_TYPE}"`);
-  if (typeof b.version !== 'number' || b.version > BACKUP_VERSION) {
-    throw new RestoreError(`backup version ${String(b.version)} is newer than this app understands (${BACKUP_VERSION})`);
+  if (b.type !== BACKUP_TYPE) throw new RestoreError(`"type" is ${quoteValue(b.type)}, expected "${BACKUP_TYPE}"`);
+  if (typeof b.version !== 'number' || !Number.isInteger(b.version) || b.version < 1) {
+    throw new RestoreError(`"version" is ${quoteValue(b.version)}, expected a whole number from 1`);
+  }
+  if (b.version > BACKUP_VERSION) {
+    throw new RestoreError(`backup version ${b.version} is newer than this app understands (${BACKUP_VERSION})`);
   }
   return { ...(b as unknown as Backup), ...validateBackupRecords(b) };
 }

@@ -1,4 +1,5 @@
 import { isLabelId, LABELS, LABELS_ZH, type LabelId } from '../taxonomy.ts';
+import { quoteValue } from './describe.ts';
 
 /** Result of reading a gold-label cell: absent, a valid id, or a value we must report. */
 export type LabelRead = { ok: true; label?: LabelId } | { ok: false; reason: string };
@@ -12,7 +13,7 @@ export function readLabel(raw: unknown): LabelRead {
   if (typeof raw === 'number') {
     return isLabelId(raw) ? { ok: true, label: raw } : { ok: false, reason: `label ${raw} is not a class id 0–7` };
   }
-  if (typeof raw !== 'string') return { ok: false, reason: `label ${JSON.stringify(raw)} is not a class id 0–7` };
+  if (typeof raw !== 'string') return { ok: false, reason: `label ${quoteValue(raw)} is not a class id 0–7` };
   const s = raw.trim();
   if (s === '') return { ok: true };
   if (/^\d+$/.test(s)) return readLabel(Number(s));
@@ -20,5 +21,5 @@ export function readLabel(raw: unknown): LabelRead {
   if (en >= 0) return { ok: true, label: en as LabelId };
   const zh = LABELS_ZH.findIndex((l) => l === s);
   if (zh >= 0) return { ok: true, label: zh as LabelId };
-  return { ok: false, reason: `label "${s}" is neither a class id 0–7 nor a class name` };
+  return { ok: false, reason: `label ${quoteValue(s)} is neither a class id 0–7 nor a class name` };
 }

@@ -3,6 +3,7 @@
  * or seeker/supporter (or any name in speakers.ts). System messages are dropped:
  * they are instructions to a bot, not part of what the seeker saw.
  */
+import { quoteValue } from '../describe.ts';
 import { readLabel } from '../labels.ts';
 import type { Dialogue, DialogueTurn } from '../model.ts';
 import { normalizeSpeaker } from '../speakers.ts';
@@ -24,7 +25,7 @@ function messageTurn(m: unknown, j: number): DialogueTurn | null | { reason: str
   const msg = m as Record<string, unknown>;
   if (msg.role === 'system') return null;
   const speaker = normalizeSpeaker(msg.role);
-  if (!speaker) return { reason: `message ${j + 1}: unknown role ${JSON.stringify(msg.role)}` };
+  if (!speaker) return { reason: `message ${j + 1}: unknown role ${quoteValue(msg.role)}` };
   const text = contentText(msg.content)?.trim();
   if (!text) return { reason: `message ${j + 1}: empty or missing content` };
   const label = readLabel(msg.label);

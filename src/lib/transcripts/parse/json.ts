@@ -3,6 +3,7 @@ import { ImportError } from '../errors.ts';
 import type { ParseResult, Skipped } from '../model.ts';
 import { chatDialogue, isChatRecord } from './chat.ts';
 import { parseDialogueSafety } from './dialogue-safety.ts';
+import { jsonErrorOffset } from './json-locate.ts';
 
 /** 1-based line and column of a 0-based character offset. */
 export function lineColumn(text: string, offset: number): { line: number; column: number } {
@@ -19,12 +20,14 @@ export function parseJsonStrict(text: string, file: string, lineOffset = 0): unk
     const message = e instanceof Error ? e.message : String(e);
     const pos = /position (\d+)/.exec(message);
     const lc = /line (\d+) column (\d+)/.exec(message);
-    let where: string | undefined;
+    let where: string;
     if (lc) where = `line ${Number(lc[1]) + lineOffset}, column ${lc[2]}`;
-    else if (pos) {
-      const { line, column } = lineColumn(text, Number(pos[1]));
+    else {
+      // V8 gives no position for some errors ("Unexpected token …"): find it ourselves, so every error says where.
+      const at = pos ? Number(pos[1]) : jsonErrorOffset(text);
+      const { line, column } = lineColumn(text, at < 0 ? 0 : at);
       where = `line ${line + lineOffset}, column ${column}`;
-    } else if (lineOffset > 0) where = `line ${lineOffset + 1}`;
+    }
     // V8 appends its own position to the message; ours is in `where`, so drop it.
     const detail = `malformed JSON: ${message.replace(/\s*(in JSON )?at position \d+.*$/, '')}`;
     throw new ImportError('malformed-json', file, detail, where);

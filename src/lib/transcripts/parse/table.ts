@@ -4,6 +4,7 @@
  *   found by header aliases or given by a ColumnMapping the UI collects;
  * - pairs (PsyCrisis): column A the seeker's message, column B the reply, one dialogue per row.
  */
+import { quoteValue } from '../describe.ts';
 import { ImportError } from '../errors.ts';
 import { readLabel } from '../labels.ts';
 import type { Dialogue, DialogueTurn, FormatId, ParseResult } from '../model.ts';
@@ -50,7 +51,7 @@ function resolve(ref: ColumnRef | undefined, header: readonly string[], file: st
   if (ref === undefined) return undefined;
   const i = typeof ref === 'number' ? ref : header.findIndex((h) => norm(h) === norm(ref));
   if (i < 0 || (typeof ref === 'number' && !Number.isInteger(ref))) {
-    throw new ImportError('missing-column', file, `the ${what} column "${ref}" is not in the header`, 'row 1');
+    throw new ImportError('missing-column', file, `the ${what} column ${quoteValue(ref)} is not in the header`, 'row 1');
   }
   return i;
 }
@@ -68,7 +69,7 @@ export function resolveColumns(rows: string[][], file: string, mapping?: ColumnM
     : matchHeaders(header);
   for (const field of ['speaker', 'text'] as const) {
     if (cols[field] === undefined) {
-      const seen = header.map((h) => `"${h}"`).join(', ');
+      const seen = header.slice(0, 8).map((h) => quoteValue(h, 20)).join(', ') + (header.length > 8 ? `, … (${header.length} columns)` : '');
       throw new ImportError(
         'missing-column',
         file,
@@ -83,7 +84,7 @@ export function resolveColumns(rows: string[][], file: string, mapping?: ColumnM
 function rowTurn(row: string[], cols: ReturnType<typeof resolveColumns>): DialogueTurn | { reason: string } {
   const rawSpeaker = row[cols.speaker] ?? '';
   const speaker = normalizeSpeaker(rawSpeaker);
-  if (!speaker) return { reason: `unknown speaker "${rawSpeaker}"` };
+  if (!speaker) return { reason: `unknown speaker ${quoteValue(rawSpeaker)}` };
   const text = (row[cols.text] ?? '').trim();
   if (text === '') return { reason: 'empty text' };
   const label = readLabel(cols.label === undefined ? undefined : row[cols.label]);

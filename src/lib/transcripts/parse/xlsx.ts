@@ -4,6 +4,7 @@
  * We read the first sheet only (or the named one) and then reuse table.ts:
  * known long-layout headers or a mapping → long layout, otherwise PsyCrisis pairs.
  */
+import { unzipSync } from 'fflate';
 import { readSheet } from 'read-excel-file/universal';
 import { ImportError } from '../errors.ts';
 import type { ParseResult } from '../model.ts';
@@ -21,10 +22,85 @@ function cellText(cell: unknown): string {
   return String(cell);
 }
 
+/**
+ * The most the XML parts of a workbook may unpack to. The reader inflates each part into a buffer of the size
+ * the zip declares, so a small file that declares gigabytes (a zip bomb) would exhaust the tab's memory.
+ * A real 200 MB workbook unpacks to well under this.
+ */
+export const MAX_XLSX_UNPACKED_BYTES = 1024 * 1024 * 1024;
+
+/** Sum of the declared sizes of the parts the reader inflates (read-excel-file unpacks only .xml and .xml.rels). */
+function unpackedSize(bytes: Uint8Array): number {
+  let total = 0;
+  // With a filter that returns false, fflate reads only the zip's central directory and inflates nothing.
+  unzipSync(bytes, {
+    filter: (entry) => {
+      if (entry.name.endsWith('.xml') || entry.name.endsWith('.xml.rels')) total += entry.originalSize;
+      return false;
+    },
+  });
+  return total;
+}
+
+/**
+ * The most cells (last row × last column referenced) a sheet may span. The reader builds a dense array of that
+ * size, so one cell at XFD1048576 in a 1 KB file would allocate 17 billion slots and crash the tab.
+ */
+export const MAX_XLSX_CELLS = 20_000_000;
+
+/** The largest row and column any ` r="B12"` / `<row r="12"` reference in the worksheet XML names, read from bytes. */
+function sheetSpan(xml: Uint8Array): { rows: number; columns: number } {
+  let rows = 0;
+  let columns = 0;
+  for (let i = xml.indexOf(0x72); i >= 0; i = xml.indexOf(0x72, i + 1)) {
+    // ' r="' : a cell or row reference attribute.
+    if (xml[i - 1] !== 0x20 || xml[i + 1] !== 0x3d || xml[i + 2] !== 0x22) continue;
+    let j = i + 3;
+    let column = 0;
+    for (; xml[j] >= 0x41 && xml[j] <= 0x5a && column < 1e9; j++) column = column * 26 + (xml[j] - 0x40);
+    let row = 0;
+    for (; xml[j] >= 0x30 && xml[j] <= 0x39 && row < 1e12; j++) row = row * 10 + (xml[j] - 0x30);
+    rows = Math.max(rows, row);
+    columns = Math.max(columns, column);
+  }
+  return { rows, columns };
+}
+
+/** Refuses a workbook one of whose sheets spans more than MAX_XLSX_CELLS, before the reader allocates it. */
+function checkSheetSpans(bytes: Uint8Array, file: string): void {
+  const sheets = unzipSync(bytes, { filter: (e) => e.name.startsWith('xl/worksheets/') && e.name.endsWith('.xml') });
+  for (const [name, xml] of Object.entries(sheets)) {
+    const { rows, columns } = sheetSpan(xml);
+    if (rows * Math.max(columns, 1) > MAX_XLSX_CELLS) {
+      throw new ImportError(
+        'too-large',
+        file,
+        `${name.replace(/^xl\/worksheets\//, '')} spans ${rows} rows × ${columns} columns; the limit is ${MAX_XLSX_CELLS.toLocaleString('en')} cells. Delete the far-away cells or save the sheet as CSV.`,
+      );
+    }
+  }
+}
+
 /** Reads the sheet as rows of strings; a non-XLSX or corrupt file becomes ImportError('invalid-xlsx'). */
 export async function xlsxRows(bytes: Uint8Array, file: string, sheet?: string | number): Promise<string[][]> {
   // Copy into a standalone ArrayBuffer: `bytes` may be a view into a larger buffer.
   const buffer = bytes.slice().buffer;
+  let size: number;
+  try {
+    size = unpackedSize(bytes);
+  } catch (e) {
+    throw new ImportError('invalid-xlsx', file, `cannot read this spreadsheet (${e instanceof Error ? e.message : String(e)})`);
+  }
+  if (size > MAX_XLSX_UNPACKED_BYTES) {
+    const mb = (n: number) => `${Math.round(n / 1024 / 1024)} MB`;
+    throw new ImportError('too-large', file, `the spreadsheet unpacks to ${mb(size)}; the limit is ${mb(MAX_XLSX_UNPACKED_BYTES)}. Save it as CSV or split it.`);
+  }
+  try {
+    checkSheetSpans(bytes, file);
+  } catch (e) {
+    if (e instanceof ImportError) throw e;
+    throw new ImportError('invalid-xlsx', file, `cannot read this spreadsheet (${e instanceof Error ? e.message : String(e)})`);
+  }
   try {
     const data = sheet === undefined ? await readSheet(buffer) : await readSheet(buffer, sheet);
     return data.map((row) => row.map(cellText));
