@@ -12,7 +12,8 @@ import type { Dataset } from '../transcripts/model.ts';
 
 const EXPECTED = {
   string: 'a string',
-  number: 'a number',
+  number: 'a finite number',
+  numbers: 'an array of finite numbers',
   boolean: 'true or false',
   array: 'an array',
   'label?': 'a label 0–7 or nothing',
@@ -22,6 +23,9 @@ const EXPECTED = {
 type Check = keyof typeof EXPECTED;
 
 function passes(v: unknown, check: Check): boolean {
+  // JSON can say 1e400 (Infinity), which a later backup would write as null and then refuse.
+  if (check === 'number') return Number.isFinite(v);
+  if (check === 'numbers') return Array.isArray(v) && v.every((x) => Number.isFinite(x));
   if (check === 'array') return Array.isArray(v);
   if (check === 'label?') return v === undefined || isLabelId(v);
   if (check === 'string?') return v === undefined || typeof v === 'string';
@@ -34,8 +38,25 @@ function isVerdicts(v: unknown): boolean {
   return Object.entries(v).every(([k, x]) => (CRISIS_DIMENSIONS as readonly string[]).includes(k) && (x === 'correct' || x === 'wrong'));
 }
 
+/** No record the app writes is nested deeper than this; a deeper one would overflow the stack when stored. */
+const MAX_RECORD_DEPTH = 16;
+
+/** Nesting depth of a JSON value, counted without recursion (the value may be 100,000 levels deep). */
+function depthOf(value: unknown): number {
+  let max = 0;
+  const todo: [unknown, number][] = [[value, 0]];
+  while (todo.length) {
+    const [v, d] = todo.pop()!;
+    max = Math.max(max, d);
+    if (d > MAX_RECORD_DEPTH) break;
+    if (v && typeof v === 'object') for (const x of Object.values(v)) todo.push([x, d + 1]);
+  }
+  return max;
+}
+
 function checkFields(rec: unknown, path: string, fields: Record<string, Check>): Record<string, unknown> {
   if (!rec || typeof rec !== 'object' || Array.isArray(rec)) throw new RestoreError('expected an object', path);
+  if (depthOf(rec) > MAX_RECORD_DEPTH) throw new RestoreError(`nested more than ${MAX_RECORD_DEPTH} levels deep`, path);
   const r = rec as Record<string, unknown>;
   for (const [key, check] of Object.entries(fields)) {
     if (!passes(r[key], check)) throw new RestoreError(`expected ${EXPECTED[check]}`, `${path}.${key}`);
@@ -80,7 +101,7 @@ const FIELDS = {
     seq: 'number', context: 'array', response: 'string', goldLabel: 'label?',
   },
   scores: {
-    itemId: 'string', modelId: 'string', probs: 'array', label: 'number', pUnsafe: 'number',
+    itemId: 'string', modelId: 'string', probs: 'numbers', label: 'number', pUnsafe: 'number',
     truncated: 'boolean', droppedTurns: 'number', scoredAt: 'number',
   },
   reviews: { itemId: 'string', datasetId: 'string', label: 'label?', note: 'string?', crisis: 'verdicts?', updatedAt: 'number' },
