@@ -12,7 +12,7 @@ const MODELS_DIR = resolve('models');
  * Only our own origin, plus what onnxruntime needs: 'wasm-unsafe-eval' to compile wasm and
  * blob: for the worker threads emscripten may start. Inline styles: Svelte's dev CSS and style attributes.
  */
-const CSP = [
+export const CSP = [
   "default-src 'self'",
   "script-src 'self' 'wasm-unsafe-eval'",
   "worker-src 'self' blob:",
@@ -35,11 +35,13 @@ export const SECURITY_HEADERS = {
 };
 
 /**
- * The same CSP as a <meta> tag, for hosts that serve dist/ without our headers (frame-ancestors is
+ * The same CSP as a <meta> tag (CSP_META), for hosts that serve dist/ without our headers (frame-ancestors is
  * left out: browsers ignore it in <meta> and log an error).
  */
+export const CSP_META = CSP.split('; ').filter((d) => !d.startsWith('frame-ancestors')).join('; ');
+
 function cspMetaPlugin(): Plugin {
-  const policy = CSP.split('; ').filter((d) => !d.startsWith('frame-ancestors')).join('; ');
+  const policy = CSP_META;
   // XINAN_BUILD_ID marks a build (the e2e update test rebuilds with a new one to publish an "update").
   const build = process.env.XINAN_BUILD_ID ?? 'local';
   return {

@@ -5,6 +5,7 @@
  * same table goes to CSV or to XLSX (write-excel-file, see src/lib/transcripts/README.md).
  */
 import Papa from 'papaparse';
+import { FORMULA_START } from '../transcripts/export/formula.ts';
 import { CRISIS_DIMENSIONS, type CrisisPoints } from './crisis.ts';
 import { markKey, type MarkBook } from './crisis-review.ts';
 
@@ -53,7 +54,7 @@ export function crisisTable(items: readonly CrisisExportItem[], marks: MarkBook,
 
 /** CSV with a BOM (Excel reads Chinese correctly) and formula-looking cells escaped. */
 export function crisisCsv(table: (string | number)[][]): string {
-  return '\uFEFF' + Papa.unparse(table, { escapeFormulae: /^[=+\-@\t\r]/, newline: '\r\n' }) + '\r\n';
+  return '\uFEFF' + Papa.unparse(table, { escapeFormulae: FORMULA_START, newline: '\r\n' }) + '\r\n';
 }
 
 /** Column widths (characters) for the XLSX sheet: the two text columns wide, the rest narrow. */

@@ -57,7 +57,7 @@ describe('backup files found by fuzzing', () => {
 
   it('probabilities that are not numbers: refused', async () => {
     const { backup } = await workspace();
-    const text = serializeBackup({ ...backup, scores: backup.scores.map((s, i) => (i === 1 ? { ...s, probs: ['x', ...s.probs.slice(1)] } : s)) });
+    const text = JSON.stringify({ ...backup, scores: backup.scores.map((s, i) => (i === 1 ? { ...s, probs: ['x', ...s.probs.slice(1)] } : s)) });
     await expectRefused(text, /^Invalid backup: scores\[1\]\.probs: expected an array of finite numbers$/);
   });
 

@@ -7,10 +7,10 @@
 import Papa from 'papaparse';
 import { LABELS } from '../../taxonomy.ts';
 import type { ScoredItem } from '../model.ts';
+import { FORMULA_START } from './formula.ts';
 import { toExportRow, type ExportMeta, type Provenance } from './rows.ts';
 
 const BOM = '\uFEFF';
-const FORMULA_START = /^[=+\-@\t\r]/;
 const PROB_COLUMNS = LABELS.map((_, i) => `p_${i}`);
 
 export const CSV_COLUMNS = [

@@ -1,0 +1,68 @@
+/**
+ * Security e2e: the app is served with a strict CSP (header and <meta>); a transcript full of HTML/script
+ * payloads is shown as text in the app and in the exported HTML report, where no script runs — with the
+ * report's own CSP, and with that CSP removed (escaping alone must hold).
+ */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { cspProblems } from '../helpers/csp.ts';
+import { assert, assertEqual, test } from './harness.ts';
+import { chooseFile, confirmImport, exportText, scoreAll } from './app.ts';
+
+const NAME = 'xss<img src=x onerror=window.__xss=1>.txt';
+const TRANSCRIPT = [
+  `来访者：<script>window.__xss='script'</script>我最近很难过，不想说话。`,
+  `咨询师：<img src=x onerror="window.__xss='img'">听起来你很累，愿意说说发生了什么吗？`,
+  `来访者："><svg onload="window.__xss='svg'"> 我不知道。`,
+  `咨询师：</td></tr></table><script>window.__xss='break'</script>慢慢来，我在这里。`,
+].join('\n');
+
+/** Nothing any payload would set, and no element a payload would create. */
+async function expectInert(page: Page, where: string): Promise<void> {
+  assertEqual(await page.evaluate(() => (window as unknown as { __xss?: unknown }).__xss ?? null), null, `${where}: no payload ran`);
+  assertEqual(await page.locator('img[src=x], svg[onload], [onerror]').count(), 0, `${where}: no payload element was created`);
+}
+
+test('security: strict CSP served; HTML/script in a transcript stays text in the app and the HTML report', async ({ page, origin, context }) => {
+  const response = await page.goto(origin + '/');
+  await page.getByRole('heading', { level: 1 }).waitFor();
+  const header = response?.headers()['content-security-policy'] ?? '';
+  assertEqual(cspProblems(header), [], 'CSP header of the served app is strict');
+  const meta = (await page.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute('content')) ?? '';
+  assertEqual(cspProblems(meta, { meta: true }), [], 'CSP <meta> of the built index.html is strict');
+
+  const path = join(mkdtempSync(join(tmpdir(), 'xinan-e2e-')), NAME);
+  writeFileSync(path, TRANSCRIPT);
+  await chooseFile(page, path);
+  await confirmImport(page);
+  await scoreAll(page, NAME);
+  // The dialogue list shows the first turn's start; the dialogue view shows every turn whole.
+  await page.getByText(`<script>window.__xss='script'</script>`, { exact: false }).first().waitFor();
+  await page.getByRole('button', { name: 'dialogue-1' }).click();
+  await page.getByText(`<img src=x onerror="window.__xss='img'">听起来你很累`, { exact: false }).first().waitFor();
+  await page.getByText(`</td></tr></table><script>window.__xss='break'</script>慢慢来`, { exact: false }).first().waitFor();
+  await expectInert(page, 'app');
+
+  const html = (await exportText(page, /HTML/)).text;
+  assert(!/<script|<img|<svg/i.test(html), 'report holds no script, img or svg element');
+  assert(html.includes('&lt;script&gt;window.__xss=&#39;script&#39;&lt;/script&gt;'), 'report holds the script text escaped');
+
+  const report = await context.newPage();
+  for (const [label, doc] of [
+    ['report', html],
+    ['report without its CSP', html.replace(/<meta http-equiv="Content-Security-Policy"[^>]*>/, '')],
+  ] as const) {
+    assert(label === 'report' || !doc.includes('Content-Security-Policy'), 'CSP removed for the second load');
+    await report.setContent(doc, { waitUntil: 'load' });
+    const replies = await report.locator('td.resp').allTextContents();
+    assert(replies.some((r) => r.startsWith(`<img src=x onerror="window.__xss='img'">`)), `${label}: reply shown literally (${replies.join(' | ')})`);
+    assert(replies.some((r) => r.startsWith(`</td></tr></table><script>`)), `${label}: table-breaking reply shown literally`);
+    const contexts = (await report.locator('td.ctx').allTextContents()).join('\n');
+    assert(contexts.includes(`<script>window.__xss='script'</script>`), `${label}: context shown literally`);
+    assert((await report.title()).includes(NAME), `${label}: file name shown literally in the title`);
+    await expectInert(report, label);
+  }
+  await report.close();
+});
