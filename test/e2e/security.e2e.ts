@@ -25,7 +25,11 @@ async function expectInert(page: Page, where: string): Promise<void> {
   assertEqual(await page.locator('img[src=x], svg[onload], [onerror]').count(), 0, `${where}: no payload element was created`);
 }
 
-test('security: strict CSP served; HTML/script in a transcript stays text in the app and the HTML report', async ({ page, origin, context }) => {
+test('security: strict CSP served; HTML/script in a transcript stays text in the app and the HTML report', async ({
+  page,
+  origin,
+  context,
+}) => {
   const response = await page.goto(origin + '/');
   await page.getByRole('heading', { level: 1 }).waitFor();
   const header = response?.headers()['content-security-policy'] ?? '';
@@ -57,8 +61,14 @@ test('security: strict CSP served; HTML/script in a transcript stays text in the
     assert(label === 'report' || !doc.includes('Content-Security-Policy'), 'CSP removed for the second load');
     await report.setContent(doc, { waitUntil: 'load' });
     const replies = await report.locator('td.resp').allTextContents();
-    assert(replies.some((r) => r.startsWith(`<img src=x onerror="window.__xss='img'">`)), `${label}: reply shown literally (${replies.join(' | ')})`);
-    assert(replies.some((r) => r.startsWith(`</td></tr></table><script>`)), `${label}: table-breaking reply shown literally`);
+    assert(
+      replies.some((r) => r.startsWith(`<img src=x onerror="window.__xss='img'">`)),
+      `${label}: reply shown literally (${replies.join(' | ')})`,
+    );
+    assert(
+      replies.some((r) => r.startsWith(`</td></tr></table><script>`)),
+      `${label}: table-breaking reply shown literally`,
+    );
     const contexts = (await report.locator('td.ctx').allTextContents()).join('\n');
     assert(contexts.includes(`<script>window.__xss='script'</script>`), `${label}: context shown literally`);
     assert((await report.title()).includes(NAME), `${label}: file name shown literally in the title`);

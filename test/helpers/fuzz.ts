@@ -71,17 +71,18 @@ export async function boundedAsync<T>(fn: () => Promise<T>, budgetMs = CALL_BUDG
   const hang = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new HangError(`call did not settle within ${budgetMs} ms`)), budgetMs);
   });
+  let out: Outcome<T>;
   try {
-    const value = await Promise.race([fn(), hang]);
-    return { ok: true, value };
+    out = { ok: true, value: await Promise.race([fn(), hang]) };
   } catch (error) {
     if (error instanceof HangError) throw error;
-    return { ok: false, error };
+    out = { ok: false, error };
   } finally {
     clearTimeout(timer);
-    const took = performance.now() - started;
-    if (took > budgetMs) throw new HangError(`call took ${Math.round(took)} ms, past its ${budgetMs} ms budget`);
   }
+  const took = performance.now() - started;
+  if (took > budgetMs) throw new HangError(`call took ${Math.round(took)} ms, past its ${budgetMs} ms budget`);
+  return out;
 }
 
 /** Bytes of a string in UTF-16 (little- or big-endian), which TextEncoder cannot write. */

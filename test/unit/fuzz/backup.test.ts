@@ -30,7 +30,13 @@ beforeAll(async () => {
   for (const id of ['a', 'b']) {
     const recs = makeDatasetRecords(id, 3);
     await importDataset(db, recs);
-    await putScores(db, id, 'm1', recs.items.map((i) => ({ itemId: i.id, score: makeScore(2) })), 5);
+    await putScores(
+      db,
+      id,
+      'm1',
+      recs.items.map((i) => ({ itemId: i.id, score: makeScore(2) })),
+      5,
+    );
     await putReview(db, { itemId: recs.items[0].id, datasetId: id, label: 7, note: '好' }, 6);
     await setCrisisVerdict(db, id, recs.items[1].id, 'risk', 'wrong', 7);
   }
@@ -123,54 +129,80 @@ function mutate(base: Backup, mutations: Mutation[]): string {
 }
 
 describe('fuzz: backup reader', () => {
-  it('random bytes (read as File.text() does): refused, and nothing stored changes', async () => {
-    await fc.assert(
-      fc.asyncProperty(fc.uint8Array({ maxLength: 1024 }), async (bytes) => {
-        await expectRestoreOutcome(new TextDecoder().decode(bytes));
-      }),
-      fuzzParams(0.5),
-    );
-  }, fuzzTimeout(0.5, 500));
+  it(
+    'random bytes (read as File.text() does): refused, and nothing stored changes',
+    async () => {
+      await fc.assert(
+        fc.asyncProperty(fc.uint8Array({ maxLength: 1024 }), async (bytes) => {
+          await expectRestoreOutcome(new TextDecoder().decode(bytes));
+        }),
+        fuzzParams(0.5),
+      );
+    },
+    fuzzTimeout(0.5, 500),
+  );
 
-  it('a real backup with fields changed, removed or copied elsewhere: refused untouched, or restorable again', async () => {
-    await fc.assert(
-      fc.asyncProperty(fc.array(mutation, { minLength: 1, maxLength: 3 }), async (mutations) => {
-        await expectRestoreOutcome(mutate(original, mutations));
-      }),
-      fuzzParams(),
-    );
-  }, fuzzTimeout(1, 500));
+  it(
+    'a real backup with fields changed, removed or copied elsewhere: refused untouched, or restorable again',
+    async () => {
+      await fc.assert(
+        fc.asyncProperty(fc.array(mutation, { minLength: 1, maxLength: 3 }), async (mutations) => {
+          await expectRestoreOutcome(mutate(original, mutations));
+        }),
+        fuzzParams(),
+      );
+    },
+    fuzzTimeout(1, 500),
+  );
 
-  it('a real backup cut short or with bytes changed: refused untouched', async () => {
-    await fc.assert(
-      fc.asyncProperty(fc.double({ min: 0, max: 1, noNaN: true }), fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 127 })), { maxLength: 3 }), async (cut, flips) => {
-        const chars = [...originalText.slice(0, Math.floor(originalText.length * cut))];
-        for (const [at, code] of flips) if (chars.length) chars[at % chars.length] = String.fromCharCode(code);
-        await expectRestoreOutcome(chars.join(''));
-      }),
-      fuzzParams(0.5),
-    );
-  }, fuzzTimeout(0.5, 500));
+  it(
+    'a real backup cut short or with bytes changed: refused untouched',
+    async () => {
+      await fc.assert(
+        fc.asyncProperty(
+          fc.double({ min: 0, max: 1, noNaN: true }),
+          fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 127 })), { maxLength: 3 }),
+          async (cut, flips) => {
+            const chars = [...originalText.slice(0, Math.floor(originalText.length * cut))];
+            for (const [at, code] of flips) if (chars.length) chars[at % chars.length] = String.fromCharCode(code);
+            await expectRestoreOutcome(chars.join(''));
+          },
+        ),
+        fuzzParams(0.5),
+      );
+    },
+    fuzzTimeout(0.5, 500),
+  );
 
-  it('random JSON documents with the backup header', async () => {
-    const records = fc.array(fc.dictionary(fc.constantFrom('id', 'key', 'datasetId', 'itemId', 'modelId', 'turns', 'context', 'probs', 'label', 'crisis', 'response'), anyValue), { maxLength: 3 });
-    const doc = fc.record(
-      {
-        type: fc.oneof(fc.constant('xinan-backup'), anyValue),
-        version: fc.oneof(fc.constantFrom(1, 0, 2, 1.5, -1, '1'), anyValue),
-        datasets: fc.oneof(records, anyValue),
-        dialogues: fc.oneof(records, anyValue),
-        items: fc.oneof(records, anyValue),
-        scores: fc.oneof(records, anyValue),
-        reviews: fc.oneof(records, anyValue),
-      },
-      { requiredKeys: ['type'] },
-    );
-    await fc.assert(
-      fc.asyncProperty(doc, async (d) => {
-        await expectRestoreOutcome(JSON.stringify(d).replace(/"(@[a-z]+)"/g, (s, k: string) => RAW[k] ?? s));
-      }),
-      fuzzParams(0.3),
-    );
-  }, fuzzTimeout(0.3, 500));
+  it(
+    'random JSON documents with the backup header',
+    async () => {
+      const records = fc.array(
+        fc.dictionary(
+          fc.constantFrom('id', 'key', 'datasetId', 'itemId', 'modelId', 'turns', 'context', 'probs', 'label', 'crisis', 'response'),
+          anyValue,
+        ),
+        { maxLength: 3 },
+      );
+      const doc = fc.record(
+        {
+          type: fc.oneof(fc.constant('xinan-backup'), anyValue),
+          version: fc.oneof(fc.constantFrom(1, 0, 2, 1.5, -1, '1'), anyValue),
+          datasets: fc.oneof(records, anyValue),
+          dialogues: fc.oneof(records, anyValue),
+          items: fc.oneof(records, anyValue),
+          scores: fc.oneof(records, anyValue),
+          reviews: fc.oneof(records, anyValue),
+        },
+        { requiredKeys: ['type'] },
+      );
+      await fc.assert(
+        fc.asyncProperty(doc, async (d) => {
+          await expectRestoreOutcome(JSON.stringify(d).replace(/"(@[a-z]+)"/g, (s, k: string) => RAW[k] ?? s));
+        }),
+        fuzzParams(0.3),
+      );
+    },
+    fuzzTimeout(0.3, 500),
+  );
 });

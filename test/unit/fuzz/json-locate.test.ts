@@ -15,7 +15,12 @@ const parses = (s: string) => {
 
 /** JSON text with one random edit: a deletion, an insertion of JSON punctuation, or a cut. */
 const nearJson = fc
-  .tuple(fc.jsonValue({ maxDepth: 4 }), fc.nat(), fc.constantFrom('', '{', '}', '[', ']', ',', ':', '"', '\\', '\n', '\u0001', 'tru', '-', '01', '1.', '.5', '1e', ' '), fc.boolean())
+  .tuple(
+    fc.jsonValue({ maxDepth: 4 }),
+    fc.nat(),
+    fc.constantFrom('', '{', '}', '[', ']', ',', ':', '"', '\\', '\n', '\u0001', 'tru', '-', '01', '1.', '.5', '1e', ' '),
+    fc.boolean(),
+  )
   .map(([v, at, ins, cut]) => {
     const s = JSON.stringify(v, null, at % 3 === 0 ? 2 : undefined);
     const i = at % (s.length + 1);
@@ -23,16 +28,23 @@ const nearJson = fc
   });
 
 describe('fuzz: JSON error locator', () => {
-  it('says -1 exactly when JSON.parse accepts, and an offset inside the text otherwise', () => {
-    fc.assert(
-      fc.property(fc.oneof(nearJson, fc.string({ maxLength: 30 }), fc.json()), (s) => {
-        const at = jsonErrorOffset(s);
-        expect(at === -1).toBe(parses(s));
-        if (at !== -1) expect(at).toBeGreaterThanOrEqual(0), expect(at).toBeLessThanOrEqual(s.length);
-      }),
-      fuzzParams(5),
-    );
-  }, fuzzTimeout(5, 20));
+  it(
+    'says -1 exactly when JSON.parse accepts, and an offset inside the text otherwise',
+    () => {
+      fc.assert(
+        fc.property(fc.oneof(nearJson, fc.string({ maxLength: 30 }), fc.json()), (s) => {
+          const at = jsonErrorOffset(s);
+          expect(at === -1).toBe(parses(s));
+          if (at !== -1) {
+            expect(at).toBeGreaterThanOrEqual(0);
+            expect(at).toBeLessThanOrEqual(s.length);
+          }
+        }),
+        fuzzParams(5),
+      );
+    },
+    fuzzTimeout(5, 20),
+  );
 
   it('points at the character V8 names when V8 gives a position', () => {
     expect(jsonErrorOffset('{"a": 1,}')).toBe(8);

@@ -15,12 +15,22 @@ import type { Outcome } from '../../helpers/fuzz.ts';
 export const MAX_MESSAGE = 600;
 
 const CODES: readonly ImportErrorCode[] = [
-  'empty', 'too-large', 'encoding', 'malformed-json', 'unknown-format', 'missing-column', 'invalid-xlsx', 'no-dialogues',
+  'empty',
+  'too-large',
+  'encoding',
+  'malformed-json',
+  'unknown-format',
+  'missing-column',
+  'invalid-xlsx',
+  'no-dialogues',
 ];
 
 /** The message key ErrorBox.svelte shows as the title for a code (importCodeMalformedJson for 'malformed-json'). */
 export function codeKey(code: ImportErrorCode): MessageKey {
-  return `importCode${code.split('-').map((w) => w[0].toUpperCase() + w.slice(1)).join('')}` as MessageKey;
+  return `importCode${code
+    .split('-')
+    .map((w) => w[0].toUpperCase() + w.slice(1))
+    .join('')}` as MessageKey;
 }
 
 /** Codes whose cause is at one place in the file must say where. */
@@ -32,7 +42,9 @@ const WHERE: Partial<Record<ImportErrorCode, RegExp>> = {
 export function expectImportError(file: string, error: unknown): ImportError {
   if (!(error instanceof ImportError)) {
     // Fail with the escaped error itself, so the counterexample shows what was thrown.
-    throw new Error(`escaped a non-ImportError: ${error instanceof Error ? `${error.name}: ${error.message.slice(0, 300)}` : String(error)}`);
+    throw new Error(
+      `escaped a non-ImportError: ${error instanceof Error ? `${error.name}: ${error.message.slice(0, 300)}` : String(error)}`,
+    );
   }
   expect(CODES).toContain(error.code);
   expect(error.file).toBe(file);

@@ -39,6 +39,11 @@ describe('Content-Security-Policy', () => {
     const { exportHtmlReport } = await import('../../../src/lib/transcripts/export/html.ts');
     const html = exportHtmlReport([], { modelId: 'm', modelSha256: 's', appVersion: 'v' }, { datasetName: 'd', exportedAt: 't' });
     const policy = /http-equiv="Content-Security-Policy" content="([^"]+)"/.exec(html)?.[1];
-    expect(parseCsp(policy ?? '')).toEqual(new Map([['default-src', ["'none'"]], ['style-src', ["'unsafe-inline'"]]]));
+    expect(parseCsp(policy ?? '')).toEqual(
+      new Map([
+        ['default-src', ["'none'"]],
+        ['style-src', ["'unsafe-inline'"]],
+      ]),
+    );
   });
 });

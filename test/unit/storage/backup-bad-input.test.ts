@@ -16,7 +16,13 @@ async function workspace() {
   const db = await openFreshDb();
   const recs = makeDatasetRecords('a', 2);
   await importDataset(db, recs);
-  await putScores(db, 'a', 'm1', recs.items.map((i) => ({ itemId: i.id, score: makeScore(3) })), 5);
+  await putScores(
+    db,
+    'a',
+    'm1',
+    recs.items.map((i) => ({ itemId: i.id, score: makeScore(3) })),
+    5,
+  );
   const backup = await createBackup(db, 'v', 't');
   return { db, backup, text: serializeBackup(backup) };
 }
@@ -36,11 +42,17 @@ async function expectRefused(text: string, message: RegExp) {
 
 describe('backup files found by fuzzing', () => {
   it('"type" nested 200,000 deep: refused, not a stack overflow', async () => {
-    await expectRefused(`{"type":${nestJson('1', 200_000, 'array')}}`, /^Invalid backup: "type" is an array of 1, expected "xinan-backup"$/);
+    await expectRefused(
+      `{"type":${nestJson('1', 200_000, 'array')}}`,
+      /^Invalid backup: "type" is an array of 1, expected "xinan-backup"$/,
+    );
   });
 
   it('"version" an object whose toString is not a function: refused, not a TypeError', async () => {
-    await expectRefused('{"type":"xinan-backup","version":{"toString":1}}', /^Invalid backup: "version" is an object, expected a whole number from 1$/);
+    await expectRefused(
+      '{"type":"xinan-backup","version":{"toString":1}}',
+      /^Invalid backup: "version" is an object, expected a whole number from 1$/,
+    );
   });
 
   it('a number written 1e400 (Infinity): refused, since the next backup would write it as null', async () => {
@@ -57,7 +69,10 @@ describe('backup files found by fuzzing', () => {
 
   it('probabilities that are not numbers: refused', async () => {
     const { backup } = await workspace();
-    const text = JSON.stringify({ ...backup, scores: backup.scores.map((s, i) => (i === 1 ? { ...s, probs: ['x', ...s.probs.slice(1)] } : s)) });
+    const text = JSON.stringify({
+      ...backup,
+      scores: backup.scores.map((s, i) => (i === 1 ? { ...s, probs: ['x', ...s.probs.slice(1)] } : s)),
+    });
     await expectRefused(text, /^Invalid backup: scores\[1\]\.probs: expected an array of finite numbers$/);
   });
 

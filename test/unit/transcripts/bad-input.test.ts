@@ -33,7 +33,10 @@ describe('bad input found by fuzzing', () => {
   });
 
   it('malformed JSON Lines: the skipped line says line and column', () => {
-    const r = parseTextInput('t.jsonl', '{"messages":[{"role":"user","content":"嗯"},{"role":"assistant","content":"好"}]}\n{"messages": x}');
+    const r = parseTextInput(
+      't.jsonl',
+      '{"messages":[{"role":"user","content":"嗯"},{"role":"assistant","content":"好"}]}\n{"messages": x}',
+    );
     expect(r.skipped).toEqual([{ where: 'line 2, column 14', reason: expect.stringMatching(/^malformed JSON: /) }]);
   });
 
@@ -51,7 +54,10 @@ describe('bad input found by fuzzing', () => {
   });
 
   it('a 100,000-character role or speaker cell is quoted short in the error', async () => {
-    const e = await importError('t.json', new TextEncoder().encode(JSON.stringify([{ messages: [{ role: '好'.repeat(100_000), content: '嗯' }] }])));
+    const e = await importError(
+      't.json',
+      new TextEncoder().encode(JSON.stringify([{ messages: [{ role: '好'.repeat(100_000), content: '嗯' }] }])),
+    );
     expect(e.code).toBe('no-dialogues');
     expect(e.message.length).toBeLessThan(300);
     const csv = parseTextInput('t.csv', `speaker,text\n${'x'.repeat(100_000)},好的\nsupporter,嗯\n`);
@@ -59,11 +65,20 @@ describe('bad input found by fuzzing', () => {
   });
 
   it('a huge header cell is quoted short in the missing-column error', () => {
-    expect(() => parseTextInput('t.csv', `${'h'.repeat(100_000)},text\na,b\n`)).toThrow(/^t\.csv: row 1: no speaker column \(found "h{20}…", "text"; /);
+    expect(() => parseTextInput('t.csv', `${'h'.repeat(100_000)},text\na,b\n`)).toThrow(
+      /^t\.csv: row 1: no speaker column \(found "h{20}…", "text"; /,
+    );
   });
 
   it('an XLSX whose parts declare gigabytes (zip bomb) is refused before anything is inflated', async () => {
-    const bomb = patchDeclaredSize(buildXlsx([['speaker', 'text'], ['seeker', '你好']]), 'xl/worksheets/sheet1.xml', 0xfffffff0);
+    const bomb = patchDeclaredSize(
+      buildXlsx([
+        ['speaker', 'text'],
+        ['seeker', '你好'],
+      ]),
+      'xl/worksheets/sheet1.xml',
+      0xfffffff0,
+    );
     const e = await importError('bomb.xlsx', bomb);
     expect(e.code).toBe('too-large');
     expect(e.detail).toMatch(/unpacks to 4096 MB; the limit is 1024 MB/);
@@ -72,7 +87,9 @@ describe('bad input found by fuzzing', () => {
   it('an XLSX with one cell at XFD1048576 is refused before the reader allocates 17 billion cells', async () => {
     const parts = unzipSync(buildXlsx([['speaker', 'text']]));
     const ns = 'http://schemas.openxmlformats.org/spreadsheetml/2006/main';
-    parts['xl/worksheets/sheet1.xml'] = strToU8(`<worksheet xmlns="${ns}"><sheetData><row r="1048576"><c r="XFD1048576" t="s"><v>0</v></c></row></sheetData></worksheet>`);
+    parts['xl/worksheets/sheet1.xml'] = strToU8(
+      `<worksheet xmlns="${ns}"><sheetData><row r="1048576"><c r="XFD1048576" t="s"><v>0</v></c></row></sheetData></worksheet>`,
+    );
     const e = await importError('far.xlsx', zipSync(parts));
     expect(e.code).toBe('too-large');
     expect(e.detail).toMatch(/^sheet1\.xml spans 1048576 rows × 16384 columns; the limit is 20,000,000 cells/);

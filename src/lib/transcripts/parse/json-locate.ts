@@ -10,7 +10,7 @@ const ESCAPE = /\\(?:["\\/bfnrt]|u[0-9a-fA-F]{4})/y;
 
 /** End offset of the string starting at `i` (a '"'), or the negative offset + 1 of the bad character. */
 function stringEnd(text: string, i: number): number {
-  for (let j = i + 1; j < text.length; ) {
+  for (let j = i + 1; j < text.length;) {
     const c = text.charCodeAt(j);
     if (c === 0x22) return j + 1;
     if (c < 0x20) return -(j + 1);

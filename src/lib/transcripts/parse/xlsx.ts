@@ -93,7 +93,11 @@ export async function xlsxRows(bytes: Uint8Array, file: string, sheet?: string |
   }
   if (size > MAX_XLSX_UNPACKED_BYTES) {
     const mb = (n: number) => `${Math.round(n / 1024 / 1024)} MB`;
-    throw new ImportError('too-large', file, `the spreadsheet unpacks to ${mb(size)}; the limit is ${mb(MAX_XLSX_UNPACKED_BYTES)}. Save it as CSV or split it.`);
+    throw new ImportError(
+      'too-large',
+      file,
+      `the spreadsheet unpacks to ${mb(size)}; the limit is ${mb(MAX_XLSX_UNPACKED_BYTES)}. Save it as CSV or split it.`,
+    );
   }
   try {
     checkSheetSpans(bytes, file);
