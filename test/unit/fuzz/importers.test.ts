@@ -311,7 +311,7 @@ describe('fuzz: importers', () => {
         fc.asyncProperty(fc.constantFrom(...layouts.keys()), huge, async (layout, h) => {
           const [name, text] = layouts[layout](h);
           // Up to 8 MB of input (a cell of 4 M quotes, doubled): a larger budget, still far below a hang.
-        const out = await importBytes(name, new TextEncoder().encode(text), undefined, 6 * CALL_BUDGET_MS);
+          const out = await importBytes(name, new TextEncoder().encode(text), undefined, 6 * CALL_BUDGET_MS);
           expectImportOutcome(name, out);
           // Text is never truncated: a huge turn that was imported is imported whole.
           if (out.ok && layout === 0) expect(out.value.dialogues[0].turns[1].text).toBe(h.trim());
