@@ -1,8 +1,10 @@
 """Fine-tuning on dev.json: stratified 5-fold CV report, weak-label ablation, then the final model.
 
-Every fold starts from the same pretrained encoder (or an HF checkpoint folder via --init), trains
-for a fixed number of epochs (no early stopping: the held-out fold is never looked at while
-training) with the paper's class-weighted cross-entropy, and is scored once.
+Every fold starts from the same pretrained encoder (or an HF checkpoint folder via --init, or a
+random one via --fresh-encoder), trains for a fixed number of epochs (no early stopping: the
+held-out fold is never looked at while training) with the paper's class-weighted cross-entropy, and
+is scored once. `--extra PATH[:WEIGHT]` adds labeled items (e.g. the synthetic set) to the training
+folds only, split by group, and reports recall on each file's held-out groups (training/extra.py).
 """
 from __future__ import annotations
 
@@ -16,6 +18,7 @@ import torch
 import torch.nn.functional as F
 
 from .corpus import load_dev
+from .extra import cv_plan, load_extra, prior_shift_bias
 from .inputs import build_input
 from .metrics import mean_std, report, stratified_folds
 from .model import BertConfig, BertForSequenceClassification, load_hf_state_dict, read_checkpoint_dir
@@ -50,6 +53,20 @@ def add_args(p):
     p.add_argument("--no-final", action="store_true", help="CV only")
     p.add_argument("--name", default=None, help="run sub-folder (default: derived from --weak)")
     p.add_argument("--limit", type=int, default=None, help="use only N dev items (smoke runs)")
+    p.add_argument("--extra", action="append", default=[], metavar="PATH[:WEIGHT]",
+                   help="labeled JSON/JSONL ({context,response,label,group?}) added to the training folds only, "
+                        "with a sample weight (default 1); repeatable")
+    p.add_argument("--class-weights", default=None,
+                   help="8 comma-separated loss weights (default: the paper's 2,2,0.5,2,2,2,2,0.5)")
+    p.add_argument("--fresh-encoder", default=None, metavar="LAYERS:HIDDEN:HEADS:FFN",
+                   help="a randomly initialised encoder of this shape instead of --init (with --tokenizer)")
+    p.add_argument("--wide-only", action="store_true",
+                   help="train the wide part only: encoder frozen, classifier weights zero (its bias carries "
+                        "--prior-adjust), so the logits are the n-gram model's")
+    p.add_argument("--prior-adjust", type=float, default=0.0, metavar="TAU",
+                   help="add TAU·log(p_dev/p_train) to the classifier bias after training (training/extra.py)")
+    p.add_argument("--tokenizer", type=Path, default=here / "models/xinan-safety-zh/tokenizer.json",
+                   help="tokenizer.json for --fresh-encoder")
 
 
 def load_init(path: Path):
@@ -64,6 +81,15 @@ def load_init(path: Path):
     return cfg, sd, tok
 
 
+def fresh_init(shape: str, tokenizer: Path):
+    """(config, empty state dict, tokenizer) for a random encoder of shape LAYERS:HIDDEN:HEADS:FFN."""
+    layers, hidden, heads, ffn = (int(x) for x in shape.split(":"))
+    tok = Tokenizer.load(tokenizer)
+    cfg = BertConfig.from_dict({"vocab_size": len(tok), "hidden_size": hidden, "num_hidden_layers": layers,
+                                "num_attention_heads": heads, "intermediate_size": ffn})
+    return cfg, {}, tok
+
+
 def new_model(cfg: BertConfig, sd: dict, vocab_size: int, wide_buckets: int = 0,
               wide_ngrams: int = 2) -> BertForSequenceClassification:
     if vocab_size > cfg.vocab_size:  # markers appended to an HF vocab: grow the embedding table
@@ -73,15 +99,34 @@ def new_model(cfg: BertConfig, sd: dict, vocab_size: int, wide_buckets: int = 0,
         sd = {k: (grown if k.endswith("embeddings.word_embeddings.weight") else v) for k, v in sd.items()}
         cfg = BertConfig.from_dict({**cfg.to_dict(), "vocab_size": vocab_size})
     model = BertForSequenceClassification(cfg, len(LABELS), wide_buckets, wide_ngrams)
-    load_hf_state_dict(model, sd)
+    if sd:  # empty for --fresh-encoder: keep the random initialisation
+        load_hf_state_dict(model, sd)
     return model
 
 
 def encode_dev(items: list[dict], tok: Tokenizer) -> list[dict]:
     role = {0: "seeker", 1: "supporter"}
     return [{"context": [tok.encode_turn(role[r], t) for r, t in it["context"]],
-             "response": tok.encode_turn("supporter", it["response"]), "label": it["label"], "id": it["id"]}
+             "response": tok.encode_turn("supporter", it["response"]), "label": it["label"], "id": it["id"],
+             "weight": it.get("weight", 1.0)}
             for it in items]
+
+
+def class_weights(spec: str | None) -> torch.Tensor:
+    w = [float(x) for x in spec.split(",")] if spec else CLASS_WEIGHTS
+    if len(w) != len(LABELS):
+        raise ValueError(f"--class-weights needs {len(LABELS)} numbers, got {len(w)}")
+    return torch.tensor(w, dtype=torch.float)
+
+
+def weighted_ce(logits, batch: list[dict], cw: torch.Tensor) -> torch.Tensor:
+    """Class-weighted cross-entropy with per-item sample weights: sum(s·c·ce) / sum(s·c).
+
+    With all sample weights 1 this is exactly F.cross_entropy(..., weight=cw) (its weighted mean).
+    """
+    y = torch.tensor([it["label"] for it in batch])
+    s = torch.tensor([it.get("weight", 1.0) for it in batch], dtype=torch.float) * cw[y]
+    return (F.cross_entropy(logits, y, reduction="none") * s).sum() / s.sum()
 
 
 def collate(items: list[dict], tok: Tokenizer, max_len: int):
@@ -110,24 +155,29 @@ def train(model, items, tok, a, seed: int, log=None):
     rng = np.random.default_rng(seed)
     torch.manual_seed(seed)
     steps = a.epochs * math.ceil(len(items) / a.batch)
-    if a.freeze_encoder:  # a weakly pretrained encoder overfits 480 items when fine-tuned
+    if a.freeze_encoder or a.wide_only:  # a weakly pretrained encoder overfits 480 items when fine-tuned
         for p in model.bert.parameters():
             p.requires_grad_(False)
+    if a.wide_only:  # logits = wide part (+ the classifier bias, set by --prior-adjust after training)
+        with torch.no_grad():
+            model.classifier.weight.zero_()
+            model.classifier.bias.zero_()
+        model.classifier.requires_grad_(False)
     deep = [p for n, p in model.named_parameters() if not n.startswith("wide.") and p.requires_grad]
-    groups = [{"params": deep, "lr": a.lr, "weight_decay": 0.01}]
+    groups = [{"params": deep, "lr": a.lr, "weight_decay": 0.01}] if deep else []
     if model.wide is not None:  # the sparse linear part needs a far higher rate than the encoder
         groups.append({"params": list(model.wide.parameters()), "lr": a.wide_lr, "weight_decay": 0.0})
     opt = torch.optim.AdamW(groups)
     sched = torch.optim.lr_scheduler.LambdaLR(
         opt, lambda s: min((s + 1) / max(1, 0.1 * steps), max(0.0, (steps - s) / (0.9 * steps))))
-    weights = torch.tensor(CLASS_WEIGHTS, dtype=torch.float)
+    weights = class_weights(a.class_weights)
     model.train()
     for ep in range(a.epochs):
         tot, n = 0.0, 0
         for b in batches(items, a.batch, rng):
             ids, att, types = collate(b, tok, a.max_len)
             logits, _ = model(ids, att, types)
-            loss = F.cross_entropy(logits, torch.tensor([it["label"] for it in b]), weight=weights)
+            loss = weighted_ce(logits, b, weights)
             if model.wide is not None:
                 used = model.wide.table.weight
                 loss = loss + a.wide_decay * used.pow(2).sum()
@@ -136,7 +186,8 @@ def train(model, items, tok, a, seed: int, log=None):
             # --clip-encoder-only: the wide table's small, sparse gradients are otherwise scaled down
             # by the encoder's norm (wide_probe trains it unclipped). Off by default: the shipped model
             # was trained with everything clipped together.
-            torch.nn.utils.clip_grad_norm_(deep if a.clip_encoder_only else model.parameters(), 1.0)
+            if deep or not a.clip_encoder_only:
+                torch.nn.utils.clip_grad_norm_(deep if a.clip_encoder_only else model.parameters(), 1.0)
             opt.step()
             sched.step()
             tot, n = tot + loss.item() * len(b), n + len(b)
@@ -174,46 +225,100 @@ def weak_items(a, tok) -> list[dict]:
     return [it for kind, n in spec for it in generate(pk, tok, kind, n, a.seed)]
 
 
+def adjust_prior(model, base: list[dict], full: list[dict], a) -> list[float]:
+    """--prior-adjust: fold the logit offsets of training/extra.py into the classifier bias (exported as is)."""
+    bias = prior_shift_bias(base, full, class_weights(a.class_weights).tolist(), a.prior_adjust)
+    with torch.no_grad():
+        model.classifier.bias += torch.tensor(bias, dtype=torch.float)
+    return bias.tolist()
+
+
+def recall_report(gold, pred) -> dict:
+    """Per-class recall (None where the class is absent) and accuracy, for held-out extra items."""
+    gold, pred = np.asarray(gold), np.asarray(pred)
+    rec = [float((pred[gold == c] == c).mean()) if (gold == c).any() else None for c in range(len(LABELS))]
+    return {"accuracy": float((gold == pred).mean()) if len(gold) else None, "recall": rec,
+            "support": [int((gold == c).sum()) for c in range(len(LABELS))],
+            "binary_recall_unsafe": float((pred[gold != 7] != 7).mean()) if (gold != 7).any() else None}
+
+
 def run(a):
     set_threads(a.threads)
     name = a.name or ("base" if not a.weak else a.weak.replace(":", "").replace(",", "+"))
     out = a.runs / "finetune" / name
     log = RunLog(out, "finetune", vars(a))
-    init = a.init or a.runs / "pretrain/model"
-    cfg, sd, tok = load_init(init)
+    if a.fresh_encoder:
+        init = f"fresh:{a.fresh_encoder}"
+        cfg, sd, tok = fresh_init(a.fresh_encoder, a.tokenizer)
+    else:
+        init = a.init or a.runs / "pretrain/model"
+        cfg, sd, tok = load_init(init)
     items = encode_dev(load_dev(a.dev), tok)[: a.limit]
     weak = weak_items(a, tok)
-    log(f"dev items {len(items)} weak items {len(weak)} init {init}")
+    extras = [load_extra(spec) for spec in a.extra]
+    ex_items = [encode_dev([{**it, "weight": e.weight} for it in e.items], tok) for e in extras]
+    log(f"dev items {len(items)} weak items {len(weak)} init {init} extra "
+        + (", ".join(f"{e.path} ({len(e.items)} items, weight {e.weight})" for e in extras) or "none"))
     labels = [it["label"] for it in items]
     if not a.no_cv:
         oof = np.zeros((len(items), len(LABELS)))
-        reports = []
-        for f, val_idx in enumerate(stratified_folds(labels, a.folds, a.seed)):
+        ex_oof = [np.zeros((len(x), len(LABELS))) for x in ex_items]
+        reports, ex_reports = [], [[] for _ in extras]
+        plan = cv_plan(labels, [[it["group"] for it in e.items] for e in extras], a.folds, a.seed)
+        for f, fold in enumerate(plan):
             t0 = time.time()
-            val = set(val_idx.tolist())
-            tr = [it for i, it in enumerate(items) if i not in val] + weak
+            tr = [items[i] for i in fold.dev_train] + weak
+            for x, idx in zip(ex_items, fold.extra_train):
+                tr += [x[i] for i in idx]
             model = train(new_model(cfg, sd, len(tok), a.wide_buckets, a.wide_ngrams), tr, tok, a, a.seed + f)
+            adjust_prior(model, [items[i] for i in fold.dev_train], tr, a)
+            val_idx = fold.dev_val
             probs = predict(model, [items[i] for i in val_idx], tok, a.max_len)
             oof[val_idx] = probs
             rep = report([labels[i] for i in val_idx], probs.argmax(1), len(LABELS))
             reports.append(rep)
-            log(f"fold {f}: acc {rep['accuracy']:.4f} wF1 {rep['weighted_f1']:.4f} "
-                f"bin {rep['binary_accuracy']:.4f} ({time.time() - t0:.0f}s)")
+            msg = ""
+            for j, (x, idx) in enumerate(zip(ex_items, fold.extra_val)):
+                ex_oof[j][idx] = predict(model, [x[i] for i in idx], tok, a.max_len)
+                r = recall_report([x[i]["label"] for i in idx], ex_oof[j][idx].argmax(1))
+                ex_reports[j].append(r)
+                msg += f" | {extras[j].name} acc {r['accuracy']:.3f}"
+            log(f"fold {f}: acc {rep['accuracy']:.4f} wF1 {rep['weighted_f1']:.4f} mF1 {rep['macro_f1']:.4f} "
+                f"bin {rep['binary_accuracy']:.4f} binF1 {rep['binary_f1']:.4f}{msg} ({time.time() - t0:.0f}s)")
         summary = {"protocol": f"stratified {a.folds}-fold CV on dev.json ({len(items)} items), seed {a.seed}",
                    "settings": {k: str(v) for k, v in vars(a).items()}, "folds": reports,
                    "summary": mean_std(reports), "pooled": report(labels, oof.argmax(1), len(LABELS))}
+        if extras:
+            summary["extra_protocol"] = (f"each --extra file split into {a.folds} folds by group (seed {a.seed}); "
+                                         "fold k's model, trained without those groups, scores them")
+            summary["extra"] = [{"path": str(e.path), "weight": e.weight, "items": len(e.items),
+                                 "pooled": recall_report([it["label"] for it in x], o.argmax(1)), "folds": r}
+                                for e, x, o, r in zip(extras, ex_items, ex_oof, ex_reports)]
+            for e, x, o in zip(extras, ex_items, ex_oof):
+                np.save(out / f"oof_probs_{e.name}.npy", o)
         (out / "cv.json").write_text(json.dumps(summary, indent=1))
         np.save(out / "oof_probs.npy", oof)
         s = summary["summary"]
         log(f"CV acc {s['accuracy']['mean']:.4f}±{s['accuracy']['std']:.4f} "
             f"wF1 {s['weighted_f1']['mean']:.4f}±{s['weighted_f1']['std']:.4f} "
-            f"bin acc {s['binary_accuracy']['mean']:.4f}±{s['binary_accuracy']['std']:.4f}")
+            f"mF1 {s['macro_f1']['mean']:.4f}±{s['macro_f1']['std']:.4f} "
+            f"bin acc {s['binary_accuracy']['mean']:.4f}±{s['binary_accuracy']['std']:.4f} "
+            f"binF1 {s['binary_f1']['mean']:.4f}±{s['binary_f1']['std']:.4f}")
+        for e in summary.get("extra", []):
+            log(f"held-out {e['path']}: recall per class "
+                + " ".join("-" if r is None else f"{r:.2f}" for r in e["pooled"]["recall"]))
     if not a.no_final:
-        model = train(new_model(cfg, sd, len(tok), a.wide_buckets, a.wide_ngrams), items + weak, tok, a, a.seed, log)
+        train_items = items + weak + [it for x in ex_items for it in x]
+        model = train(new_model(cfg, sd, len(tok), a.wide_buckets, a.wide_ngrams), train_items, tok, a, a.seed, log)
+        bias = adjust_prior(model, items, train_items, a)
+        if a.prior_adjust:
+            log(f"prior adjustment (classifier bias offsets) {[round(b, 3) for b in bias]}")
         final = out / "final"
         final.mkdir(parents=True, exist_ok=True)
         torch.save(model.state_dict(), final / "model.pt")
         meta = {"labels": LABELS, "max_len": a.max_len, "init": str(init), "weak": a.weak,
+                "extra": [f"{e.path.name}:{e.weight}" for e in extras], "class_weights": a.class_weights,
+                "wide_only": a.wide_only, "prior_adjust": a.prior_adjust,
                 "wide_buckets": a.wide_buckets, "wide_ngrams": a.wide_ngrams,
                 "epochs": a.epochs, "lr": a.lr, "seed": a.seed}
         (final / "config.json").write_text(json.dumps({"model_type": "bert", **model.bert.config.to_dict(),

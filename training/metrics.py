@@ -24,6 +24,7 @@ def report(gold, pred, k: int, safe_id: int = 7) -> dict:
         "weighted_precision": float((prec * w).sum()),
         "weighted_recall": float((rec * w).sum()),
         "weighted_f1": float((f1 * w).sum()),
+        "macro_f1": float(f1.mean()),  # over all k classes, absent ones counting 0 (sklearn's labels=range(k))
         "binary_accuracy": float((gb == pb).mean()),
         "binary_f1": 2 * bp * br / (bp + br) if bp + br else 0.0,
         "per_class": [{"precision": float(prec[i]), "recall": float(rec[i]), "f1": float(f1[i]),
@@ -48,9 +49,10 @@ def stratified_folds(labels, k: int, seed: int) -> list[np.ndarray]:
 
 
 def mean_std(reports: list[dict]) -> dict:
-    keys = ["accuracy", "weighted_precision", "weighted_recall", "weighted_f1", "binary_accuracy", "binary_f1"]
+    keys = ["accuracy", "weighted_precision", "weighted_recall", "weighted_f1", "macro_f1", "binary_accuracy",
+            "binary_f1"]
     out = {key: {"mean": float(np.mean([r[key] for r in reports])), "std": float(np.std([r[key] for r in reports]))}
-           for key in keys}
+           for key in keys if all(key in r for r in reports)}
     k = len(reports[0]["per_class"])
     out["per_class"] = [
         {m: {"mean": float(np.mean([r["per_class"][i][m] for r in reports])),
