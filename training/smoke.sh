@@ -21,6 +21,17 @@ py pretrain --steps 6 --layers 1 --hidden 32 --heads 2 --intermediate 64 --batch
 grep "resumed at step 4" "$R/resume.log"
 py finetune --limit 80 --epochs 1 --folds 2 --weak neglect:8,safe:8,nonsense:8,toxic:8 --wide-buckets 1024 --wide-ngrams 3 --name base \
   --dev "$SHARED/data/dialoguesafety/dev.json"
+# Extra labeled data in the training folds (a slice of the synthetic set, whole groups), a fresh encoder
+# with the shared tokenizer, wide part only, prior adjustment: the options behind models/xinan-safety-zh.
+SYN="$SHARED/data/dialoguesafety-synthetic/train.jsonl"
+if [ -f "$SYN" ]; then
+  head -n 60 "$SYN" > "$R/extra.jsonl"
+  py finetune --limit 80 --epochs 1 --folds 2 --extra "$R/extra.jsonl:0.3" --fresh-encoder 1:32:2:64 \
+    --tokenizer "$R/vocab/tokenizer.json" --wide-only --prior-adjust 1 --wide-buckets 1024 --wide-ngrams 3 \
+    --clip-encoder-only --name extra --dev "$SHARED/data/dialoguesafety/dev.json"
+  grep -q '"extra_protocol"' "$R/finetune/extra/cv.json"
+  test -s "$R/finetune/extra/final/model.pt"
+fi
 py export --dev "$SHARED/data/dialoguesafety/dev.json"
 test -s "$R/export/model/onnx/model_quantized.onnx"
 test -s "$R/finetune/base/cv.json"
