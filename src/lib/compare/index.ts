@@ -7,3 +7,4 @@ export { buildCompareDataset, compareDialogueId } from './dataset.ts';
 export { parseCompareFile, parseResponderFiles, matchResponderFiles, type MatchBy } from './import.ts';
 export { responderName, matchKey, type ResponderFile } from './match.ts';
 export { COMPARE_ALIASES, parseReplyColumns, parseResponderTable, parseResponderRecords } from './single.ts';
+export { longTable, longCsv, longXlsx, LONG_COLUMNS, type LongRow, type LongProvenance } from './export.ts';
