@@ -8,7 +8,7 @@ export const CMP_ZH = {
   cmpImportTitle: '比较多个回复者',
   cmpImportHint:
     '同一批上下文、多个聊天机器人或咨询师的回复：一个文件含“回复者”列（CSV、XLSX、JSON、JSONL）；或 PsyCrisis 格式，A 列为求助者消息，B、C、D… 列各为一个回复者；或每个回复者一个文件（按对话编号 + 轮次或相同的上下文文本匹配）。',
-  cmpChooseFiles: '选择文件（一个或多个）',
+  cmpChooseFiles: '比较用的文件（可多选）',
   cmpMatchBy: '多个文件的匹配方式',
   cmpMatch_auto: '自动（匹配更多的一种）',
   'cmpMatch_id-turn': '对话编号 + 轮次',
@@ -25,7 +25,7 @@ export const CMP_ZH = {
   cmpMatchedSome: '{n} 个上下文只有部分文件有回复',
   cmpFileRow: '{file}（回复者“{responder}”）：{matched} / {replies} 条回复已匹配',
   cmpSkippedTitle: '未纳入的记录（{n}）',
-  cmpConfirm: '确认导入比较',
+  cmpConfirm: '导入这组比较',
   cmpErrorTitle: '无法导入比较',
   'cmpErr_no-reply-column': '找不到回复列（找到 {found}；可用的列名：{expected}）',
   'cmpErr_no-context-column': '找不到上下文列（找到 {found}；可用的列名：{expected}）',
@@ -99,7 +99,7 @@ export const CMP_EN: Record<keyof typeof CMP_ZH, string> = {
   cmpImportTitle: 'Compare responders',
   cmpImportHint:
     'Several chatbots’ or counsellors’ replies to the same contexts: one file with a responder column (CSV, XLSX, JSON, JSONL); the PsyCrisis layout, column A the seeker’s message and columns B, C, D… one responder each; or one file per responder (matched by dialogue id + turn or by identical context text).',
-  cmpChooseFiles: 'Choose files (one or several)',
+  cmpChooseFiles: 'Files to compare (one or several)',
   cmpMatchBy: 'Matching several files',
   cmpMatch_auto: 'Automatic (whichever matches more)',
   'cmpMatch_id-turn': 'Dialogue id + turn',
