@@ -3,7 +3,9 @@
  * on the built-in sample's nine contexts. The table and chart numbers are checked against the pure
  * functions (src/lib/compare) applied to the long-form export, so UI, export and statistics agree.
  */
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import Papa from 'papaparse';
 import type { Page } from 'playwright-core';
 import { readSheet } from 'read-excel-file/universal';
@@ -151,4 +153,37 @@ test('compare: three responders on the sample contexts → tables, charts and pa
   assert(svg.name.endsWith('-unsafe.svg') && svgText.includes('<svg') && svgText.includes('机器人丙'), `SVG export (${svg.name})`);
   const png = await download(page, () => chart.getByRole('button', { name: '导出 PNG' }).click());
   assertEqual([...png.bytes.slice(0, 4)].join(), '137,80,78,71', 'PNG export has the PNG signature');
+});
+
+test('compare: bad input gets a specific, translated error and stores nothing; per-responder files show what matched', async ({ page, origin }) => {
+  await openApp(page, origin);
+  const dir = mkdtempSync(join(tmpdir(), 'xinan-cmp-'));
+  const one = join(dir, 'one-reply.csv');
+  writeFileSync(one, '求助者消息,机器人甲\n我睡不着,早点休息\n');
+  await page.getByTestId('compare-files').setInputFiles(one);
+  const alert = page.locator('[data-testid=compare-import] [role=alert]');
+  await alert.waitFor();
+  assertEqual(await alert.getAttribute('data-code'), 'few-reply-columns', 'error code');
+  const zh = (await alert.textContent()) ?? '';
+  assert(zh.includes('one-reply.csv') && zh.includes('A 列之后只找到 1 个回复列'), `Chinese message names the file and the problem (${zh})`);
+  await page.getByRole('button', { name: 'English' }).click();
+  await page.waitForFunction(() => document.querySelector('[data-testid=compare-import] [role=alert]')?.textContent?.includes('found 1 reply column(s) after column A') ?? false);
+  assert(!/[\u4e00-\u9fff]/.test((await alert.textContent()) ?? ''), 'no Chinese in the English error');
+  assertEqual(await page.getByTestId('dataset').count(), 0, 'nothing stored');
+
+  // One file per responder: a reply only one file has is listed as unmatched, by dialogue and turn.
+  const a = join(dir, 'botA.json');
+  const b = join(dir, 'botB.json');
+  writeFileSync(a, JSON.stringify([{ id: 'd1', context: '[seeker]我睡不着', response: 'A1' }, { id: 'd2', context: '[seeker]只有A', response: 'A2' }]));
+  writeFileSync(b, JSON.stringify([{ id: 'd1', context: '[seeker]我睡不着', response: 'B1' }]));
+  await page.getByTestId('compare-files').setInputFiles([a, b]);
+  await page.getByTestId('compare-preview').waitFor();
+  assertEqual(await page.getByTestId('cmp-contexts').textContent(), '1', 'one shared context');
+  const skipped = (await page.getByTestId('cmp-skipped').textContent()) ?? '';
+  assert(skipped.includes('botA.json') && skipped.includes('dialogue d2, turn 1') && skipped.includes('no other file answers this context'), `unmatched reply listed (${skipped})`);
+  const match = (await page.getByTestId('cmp-match').textContent()) ?? '';
+  assert(match.includes('botA.json (responder “botA”): 1 / 2 replies matched'), `per-file match counts (${match})`);
+  await page.getByRole('button', { name: 'Import comparison' }).click();
+  await dataset(page, 'botA.json + botB.json').waitFor();
+  assertEqual(await page.getByTestId('dataset').count(), 1, 'the comparison is stored once confirmed');
 });
