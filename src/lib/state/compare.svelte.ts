@@ -22,6 +22,8 @@ export class CompareResults {
   a = $state<string | undefined>(undefined);
   b = $state<string | undefined>(undefined);
   error = $state.raw<UiError | undefined>(undefined);
+  /** The five crisis points, in the crisis model's output order. */
+  readonly dimensions = CRISIS_DIMENSIONS;
   #workspace: Pick<Workspace, 'db'>;
   #results: Results;
   #crisis: CrisisResults;
