@@ -30,7 +30,8 @@ async function compareReady(page: Page, replies: number): Promise<void> {
     (n) => {
       const panel = document.querySelector('[data-testid=compare-panel]');
       const phase = document.querySelector('[data-testid=model-phase]')?.getAttribute('data-phase');
-      if (phase === 'error' || panel?.getAttribute('data-crisis') === 'error') throw new Error(document.querySelector('[role=alert]')?.textContent ?? 'error');
+      if (phase === 'error' || panel?.getAttribute('data-crisis') === 'error')
+        throw new Error(document.querySelector('[role=alert]')?.textContent ?? 'error');
       return phase === 'ready' && panel?.getAttribute('data-scored') === String(n) && panel.getAttribute('data-crisis') === 'ready';
     },
     replies,
@@ -60,7 +61,10 @@ async function attr(page: Page, selector: string, name: string): Promise<number>
   return Number(await page.locator(selector).getAttribute(name));
 }
 
-test('compare: three responders on the sample contexts → tables, charts and paired test match the pure functions; CSV/XLSX/SVG/PNG export', async ({ page, origin }) => {
+test('compare: three responders on the sample contexts → tables, charts and paired test match the pure functions; CSV/XLSX/SVG/PNG export', async ({
+  page,
+  origin,
+}) => {
   await openApp(page, origin);
   await page.getByTestId('compare-files').setInputFiles(FIXTURE);
   await page.getByTestId('compare-preview').waitFor();
@@ -70,9 +74,15 @@ test('compare: three responders on the sample contexts → tables, charts and pa
   await page.getByRole('button', { name: '导入这组比较' }).click();
   await dataset(page, NAME).waitFor();
   await page.getByTestId('compare-panel').waitFor();
-  assertEqual(await page.getByRole('tab', { name: '回复者比较' }).getAttribute('aria-selected'), 'true', 'a comparison opens in its own tab');
+  assertEqual(
+    await page.getByRole('tab', { name: '回复者比较' }).getAttribute('aria-selected'),
+    'true',
+    'a comparison opens in its own tab',
+  );
 
-  await dataset(page, NAME).getByRole('button', { name: /开始评估/ }).click();
+  await dataset(page, NAME)
+    .getByRole('button', { name: /开始评估/ })
+    .click();
   await compareReady(page, 27);
 
   const csv = await exportText(page, /导出长表 CSV/);
@@ -89,7 +99,8 @@ test('compare: three responders on the sample contexts → tables, charts and pa
     close(await attr(page, `${row} [data-field=interval]`, 'data-lo'), s.unsafe.lo, `${r}: Wilson lower bound`);
     close(await attr(page, `${row} [data-field=interval]`, 'data-hi'), s.unsafe.hi, `${r}: Wilson upper bound`);
     const crow = `[data-testid=compare-crisis-table] tr[data-responder="${r}"]`;
-    for (const d of CRISIS_DIMENSIONS) close(await attr(page, `${crow} [data-field=${d}]`, 'data-value'), s.crisisPoints[d].p, `${r}: ${d} share`);
+    for (const d of CRISIS_DIMENSIONS)
+      close(await attr(page, `${crow} [data-field=${d}]`, 'data-value'), s.crisisPoints[d].p, `${r}: ${d} share`);
     close(await attr(page, `${crow} [data-field=total]`, 'data-value'), s.crisisTotal.mean, `${r}: mean crisis total`);
     close(await attr(page, `${crow} [data-field=total]`, 'data-lo'), s.crisisTotal.lo, `${r}: bootstrap lower bound`);
     close(await attr(page, `${crow} [data-field=total]`, 'data-hi'), s.crisisTotal.hi, `${r}: bootstrap upper bound`);
@@ -139,7 +150,9 @@ test('compare: three responders on the sample contexts → tables, charts and pa
     assertEqual(await page.locator('[data-testid=pair-mcnemar]').getAttribute('data-method'), 'exact', '9 contexts: exact binomial test');
     close(await attr(page, '[data-testid=pair-crisis-diff]', 'data-lo'), p.crisisDiff.lo, `甲 vs ${b}: bootstrap lower bound`);
     close(await attr(page, '[data-testid=pair-crisis-diff]', 'data-hi'), p.crisisDiff.hi, `甲 vs ${b}: bootstrap upper bound`);
-    const ids = await page.locator('[data-testid=pair-discordant] tbody tr').evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-context')));
+    const ids = await page
+      .locator('[data-testid=pair-discordant] tbody tr')
+      .evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-context')));
     assertEqual(ids.join(), p.discordant.map((d) => d.contextId).join(), `甲 vs ${b}: discordant contexts`);
   }
 
@@ -155,7 +168,10 @@ test('compare: three responders on the sample contexts → tables, charts and pa
   assertEqual([...png.bytes.slice(0, 4)].join(), '137,80,78,71', 'PNG export has the PNG signature');
 });
 
-test('compare: bad input gets a specific, translated error and stores nothing; per-responder files show what matched', async ({ page, origin }) => {
+test('compare: bad input gets a specific, translated error and stores nothing; per-responder files show what matched', async ({
+  page,
+  origin,
+}) => {
   await openApp(page, origin);
   const dir = mkdtempSync(join(tmpdir(), 'xinan-cmp-'));
   const one = join(dir, 'one-reply.csv');
@@ -165,22 +181,39 @@ test('compare: bad input gets a specific, translated error and stores nothing; p
   await alert.waitFor();
   assertEqual(await alert.getAttribute('data-code'), 'few-reply-columns', 'error code');
   const zh = (await alert.textContent()) ?? '';
-  assert(zh.includes('one-reply.csv') && zh.includes('A 列之后只找到 1 个回复列'), `Chinese message names the file and the problem (${zh})`);
+  assert(
+    zh.includes('one-reply.csv') && zh.includes('A 列之后只找到 1 个回复列'),
+    `Chinese message names the file and the problem (${zh})`,
+  );
   await page.getByRole('button', { name: 'English' }).click();
-  await page.waitForFunction(() => document.querySelector('[data-testid=compare-import] [role=alert]')?.textContent?.includes('found 1 reply column(s) after column A') ?? false);
+  await page.waitForFunction(
+    () =>
+      document
+        .querySelector('[data-testid=compare-import] [role=alert]')
+        ?.textContent?.includes('found 1 reply column(s) after column A') ?? false,
+  );
   assert(!/[\u4e00-\u9fff]/.test((await alert.textContent()) ?? ''), 'no Chinese in the English error');
   assertEqual(await page.getByTestId('dataset').count(), 0, 'nothing stored');
 
   // One file per responder: a reply only one file has is listed as unmatched, by dialogue and turn.
   const a = join(dir, 'botA.json');
   const b = join(dir, 'botB.json');
-  writeFileSync(a, JSON.stringify([{ id: 'd1', context: '[seeker]我睡不着', response: 'A1' }, { id: 'd2', context: '[seeker]只有A', response: 'A2' }]));
+  writeFileSync(
+    a,
+    JSON.stringify([
+      { id: 'd1', context: '[seeker]我睡不着', response: 'A1' },
+      { id: 'd2', context: '[seeker]只有A', response: 'A2' },
+    ]),
+  );
   writeFileSync(b, JSON.stringify([{ id: 'd1', context: '[seeker]我睡不着', response: 'B1' }]));
   await page.getByTestId('compare-files').setInputFiles([a, b]);
   await page.getByTestId('compare-preview').waitFor();
   assertEqual(await page.getByTestId('cmp-contexts').textContent(), '1', 'one shared context');
   const skipped = (await page.getByTestId('cmp-skipped').textContent()) ?? '';
-  assert(skipped.includes('botA.json') && skipped.includes('dialogue d2, turn 1') && skipped.includes('no other file answers this context'), `unmatched reply listed (${skipped})`);
+  assert(
+    skipped.includes('botA.json') && skipped.includes('dialogue d2, turn 1') && skipped.includes('no other file answers this context'),
+    `unmatched reply listed (${skipped})`,
+  );
   const match = (await page.getByTestId('cmp-match').textContent()) ?? '';
   assert(match.includes('botA.json (responder “botA”): 1 / 2 replies matched'), `per-file match counts (${match})`);
   await page.getByRole('button', { name: 'Import comparison' }).click();

@@ -15,7 +15,8 @@ export function buildCompareDataset(parse: CompareParse, meta: DatasetMeta): Dat
   const contexts = new Map(parse.contexts.map((c) => [c.id, c]));
   const order = new Map(parse.contexts.map((c, i) => [c.id, i]));
   const replies = [...parse.replies].sort(
-    (a, b) => order.get(a.contextId)! - order.get(b.contextId)! || parse.responders.indexOf(a.responder) - parse.responders.indexOf(b.responder),
+    (a, b) =>
+      order.get(a.contextId)! - order.get(b.contextId)! || parse.responders.indexOf(a.responder) - parse.responders.indexOf(b.responder),
   );
   const dialogues: Dialogue[] = replies.map((r) => {
     const context = contexts.get(r.contextId);
@@ -29,7 +30,9 @@ export function buildCompareDataset(parse: CompareParse, meta: DatasetMeta): Dat
       contextId: r.contextId,
     };
   });
-  const items = dialogues.flatMap((d) => itemsFromDialogue(meta.id, d).map((it) => ({ ...it, responder: d.responder, contextId: d.contextId })));
+  const items = dialogues.flatMap((d) =>
+    itemsFromDialogue(meta.id, d).map((it) => ({ ...it, responder: d.responder, contextId: d.contextId })),
+  );
   return {
     dataset: {
       ...meta,

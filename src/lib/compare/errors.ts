@@ -38,7 +38,8 @@ export class CompareImportError extends Error {
   }
 }
 
-export type SkipCode = 'empty-reply' | 'empty-context' | 'empty-responder' | 'duplicate-reply' | 'bad-label' | 'bad-record' | 'unmatched' | 'parser';
+export type SkipCode =
+  'empty-reply' | 'empty-context' | 'empty-responder' | 'duplicate-reply' | 'bad-label' | 'bad-record' | 'unmatched' | 'parser';
 
 /** A record left out of the comparison, and why. `detail` is extra (English) text from a parser, if any. */
 export interface CompareSkip {

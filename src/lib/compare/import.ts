@@ -49,7 +49,8 @@ function fromJson(text: string, name: string): CompareParse {
     return parseResponderRecords(records, name, 'chat-jsonl');
   }
   const data = parseJsonStrict(text, name);
-  if (!Array.isArray(data)) throw new CompareImportError('not-records', name, 'expected a JSON array of {context, responder, reply} records');
+  if (!Array.isArray(data))
+    throw new CompareImportError('not-records', name, 'expected a JSON array of {context, responder, reply} records');
   return parseResponderRecords(
     data.map((value, i) => ({ value, where: { unit: 'item' as const, n: i + 1 } })),
     name,
@@ -58,7 +59,11 @@ function fromJson(text: string, name: string): CompareParse {
 }
 
 /** One file per responder, each read by the ordinary importers, then matched (see match.ts). */
-export async function parseResponderFiles(files: readonly { name: string; bytes: Uint8Array }[], by?: MatchBy, options: ImportOptions = {}): Promise<CompareParse> {
+export async function parseResponderFiles(
+  files: readonly { name: string; bytes: Uint8Array }[],
+  by?: MatchBy,
+  options: ImportOptions = {},
+): Promise<CompareParse> {
   checkResponderFiles(files.map((f) => f.name));
   const parsed = [];
   for (const f of files) parsed.push({ name: f.name, result: await parseFile(f.name, f.bytes, options) });

@@ -21,11 +21,19 @@ export function responderName(file: string): string {
 
 /** Two or more files with distinct responder names, or a specific error; returns the names. */
 export function checkResponderFiles(files: readonly string[]): string[] {
-  if (files.length < 2) throw new CompareImportError('few-files', files[0] ?? '', `one file per responder: choose two or more files (got ${files.length})`, { n: files.length });
+  if (files.length < 2)
+    throw new CompareImportError('few-files', files[0] ?? '', `one file per responder: choose two or more files (got ${files.length})`, {
+      n: files.length,
+    });
   const names = files.map(responderName);
   const dup = names.find((n, i) => names.indexOf(n) !== i);
   if (dup !== undefined) {
-    throw new CompareImportError('duplicate-responder', files[names.lastIndexOf(dup)], `two files give the responder name "${dup}"; rename one`, { responder: dup });
+    throw new CompareImportError(
+      'duplicate-responder',
+      files[names.lastIndexOf(dup)],
+      `two files give the responder name "${dup}"; rename one`,
+      { responder: dup },
+    );
   }
   return names;
 }
@@ -91,7 +99,12 @@ export function matchResponderFiles(files: readonly ResponderFile[], by?: MatchB
     [by, keyed, shared] = sText.length > sId.length ? ['context', byText, sText] : ['id-turn', byId, sId];
   }
   if (shared.length === 0) {
-    throw new CompareImportError('no-match', files[1].name, `no reply matches a reply of another file by ${by === 'id-turn' ? 'dialogue id and turn' : 'context text'}`, { by });
+    throw new CompareImportError(
+      'no-match',
+      files[1].name,
+      `no reply matches a reply of another file by ${by === 'id-turn' ? 'dialogue id and turn' : 'context text'}`,
+      { by },
+    );
   }
   const sharedSet = new Set(shared);
   const contexts: CompareContext[] = [];

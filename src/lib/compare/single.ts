@@ -13,15 +13,72 @@ type Field = 'contextId' | 'turn' | 'context' | 'responder' | 'reply' | 'label';
 
 /** Header names (and JSON keys), compared after lower-casing and removing spaces, '_' and '-'. */
 export const COMPARE_ALIASES: Record<Field, readonly string[]> = {
-  contextId: ['contextid', 'promptid', 'questionid', 'dialogueid', 'dialogid', 'conversationid', 'id', '编号', '对话id', '对话编号', '问题编号', '上下文id'],
+  contextId: [
+    'contextid',
+    'promptid',
+    'questionid',
+    'dialogueid',
+    'dialogid',
+    'conversationid',
+    'id',
+    '编号',
+    '对话id',
+    '对话编号',
+    '问题编号',
+    '上下文id',
+  ],
   turn: ['turn', 'turnindex', 'turnid', '轮次', '轮'],
-  context: ['context', 'seekermessage', 'prompt', 'question', 'input', 'query', 'message', 'seeker', 'user', 'post', '上下文', '求助者消息', '问题', '提问', '输入', '来访者', '用户', '求助', '求助者', '帖子', '消息', '对话'],
-  responder: ['responder', 'model', 'bot', 'chatbot', 'system', 'source', 'assistant', 'respondername', 'modelname', '回复者', '模型', '机器人', '系统', '来源', '回复方', '应答者'],
+  context: [
+    'context',
+    'seekermessage',
+    'prompt',
+    'question',
+    'input',
+    'query',
+    'message',
+    'seeker',
+    'user',
+    'post',
+    '上下文',
+    '求助者消息',
+    '问题',
+    '提问',
+    '输入',
+    '来访者',
+    '用户',
+    '求助',
+    '求助者',
+    '帖子',
+    '消息',
+    '对话',
+  ],
+  responder: [
+    'responder',
+    'model',
+    'bot',
+    'chatbot',
+    'system',
+    'source',
+    'assistant',
+    'respondername',
+    'modelname',
+    '回复者',
+    '模型',
+    '机器人',
+    '系统',
+    '来源',
+    '回复方',
+    '应答者',
+  ],
   reply: ['reply', 'response', 'answer', 'output', 'completion', '回复', '回答', '回应', '输出'],
   label: ['label', 'gold', 'goldlabel', 'class', '标签', '类别', '标注', '金标'],
 };
 
-export const norm = (s: string) => s.trim().toLowerCase().replace(/[\s_-]+/g, '');
+export const norm = (s: string) =>
+  s
+    .trim()
+    .toLowerCase()
+    .replace(/[\s_-]+/g, '');
 
 export function findColumns(header: readonly string[]): Partial<Record<Field, number>> {
   const cells = header.map(norm);
@@ -83,16 +140,30 @@ class Collector {
 
   finish(mode: CompareParse['mode'], format: FormatId): CompareParse {
     if (this.replies.length === 0) {
-      throw new CompareImportError('no-replies', this.file, `no reply could be read (${this.skipped.length} records skipped)`, { skipped: this.skipped.length });
+      throw new CompareImportError('no-replies', this.file, `no reply could be read (${this.skipped.length} records skipped)`, {
+        skipped: this.skipped.length,
+      });
     }
     if (this.responders.length < 2) {
-      throw new CompareImportError('one-responder', this.file, `only one responder ("${this.responders[0]}"); a comparison needs two or more`, {
-        responder: this.responders[0],
-      });
+      throw new CompareImportError(
+        'one-responder',
+        this.file,
+        `only one responder ("${this.responders[0]}"); a comparison needs two or more`,
+        {
+          responder: this.responders[0],
+        },
+      );
     }
     // Contexts whose every reply was skipped are dropped.
     const used = new Set(this.replies.map((r) => r.contextId));
-    return { mode, format, contexts: this.contexts.filter((c) => used.has(c.id)), replies: this.replies, responders: this.responders, skipped: this.skipped };
+    return {
+      mode,
+      format,
+      contexts: this.contexts.filter((c) => used.has(c.id)),
+      replies: this.replies,
+      responders: this.responders,
+      skipped: this.skipped,
+    };
   }
 }
 
@@ -102,10 +173,22 @@ export function parseResponderTable(rows: string[][], file: string, format: Form
   const cols = findColumns(header);
   const found = header.map((h) => `"${h}"`).join(', ');
   if (cols.reply === undefined) {
-    throw new CompareImportError('no-reply-column', file, `no reply column (found ${found})`, { found, expected: COMPARE_ALIASES.reply.join(', ') }, { unit: 'row', n: 1 });
+    throw new CompareImportError(
+      'no-reply-column',
+      file,
+      `no reply column (found ${found})`,
+      { found, expected: COMPARE_ALIASES.reply.join(', ') },
+      { unit: 'row', n: 1 },
+    );
   }
   if (cols.context === undefined) {
-    throw new CompareImportError('no-context-column', file, `no context column (found ${found})`, { found, expected: COMPARE_ALIASES.context.join(', ') }, { unit: 'row', n: 1 });
+    throw new CompareImportError(
+      'no-context-column',
+      file,
+      `no context column (found ${found})`,
+      { found, expected: COMPARE_ALIASES.context.join(', ') },
+      { unit: 'row', n: 1 },
+    );
   }
   const c = new Collector(file);
   const cell = (row: string[], i: number | undefined) => (i === undefined ? '' : (row[i] ?? '').trim());
@@ -143,13 +226,24 @@ export function parseReplyColumns(rows: string[][], file: string, format: Format
   const names = Array.from({ length: width }, (_, i) => (header ? (rows[0][i] ?? '').trim() : '') || columnLetter(i));
   const replyColumns = names.map((_, i) => i).filter((i) => i > 0 && rows.slice(header ? 1 : 0).some((r) => (r[i] ?? '').trim() !== ''));
   if (replyColumns.length < 2) {
-    throw new CompareImportError('few-reply-columns', file, `found ${replyColumns.length} reply column(s) after column A; a comparison needs two or more (B, C, …)`, {
-      n: replyColumns.length,
-    });
+    throw new CompareImportError(
+      'few-reply-columns',
+      file,
+      `found ${replyColumns.length} reply column(s) after column A; a comparison needs two or more (B, C, …)`,
+      {
+        n: replyColumns.length,
+      },
+    );
   }
   const dup = replyColumns.find((i, k) => replyColumns.slice(0, k).some((j) => names[j] === names[i]));
   if (dup !== undefined) {
-    throw new CompareImportError('duplicate-responder', file, `two reply columns are named "${names[dup]}"`, { responder: names[dup] }, { unit: 'row', n: 1, column: columnLetter(dup) });
+    throw new CompareImportError(
+      'duplicate-responder',
+      file,
+      `two reply columns are named "${names[dup]}"`,
+      { responder: names[dup] },
+      { unit: 'row', n: 1, column: columnLetter(dup) },
+    );
   }
   const c = new Collector(file);
   for (let r = header ? 1 : 0; r < rows.length; r++) {
@@ -207,7 +301,13 @@ export function parseResponderRecords(records: readonly { value: unknown; where:
     const id = text(field(o, 'contextId'));
     const turn = text(field(o, 'turn'));
     c.add(
-      { id: id === '' ? undefined : turn === '' ? id : `${id}#${turn}`, turns, responder: text(field(o, 'responder')), reply: text(field(o, 'reply')), label: field(o, 'label') },
+      {
+        id: id === '' ? undefined : turn === '' ? id : `${id}#${turn}`,
+        turns,
+        responder: text(field(o, 'responder')),
+        reply: text(field(o, 'reply')),
+        label: field(o, 'label'),
+      },
       where,
     );
   }

@@ -25,7 +25,8 @@ export interface Proportion extends Interval {
  * k = n, which is common here (a responder with no unsafe reply). n = 0 gives the uninformative [0, 1].
  */
 export function wilson(k: number, n: number, z = Z95): Proportion {
-  if (!Number.isInteger(k) || !Number.isInteger(n) || k < 0 || n < 0 || k > n) throw new RangeError(`wilson: need integers 0 ≤ k ≤ n, got ${k}/${n}`);
+  if (!Number.isInteger(k) || !Number.isInteger(n) || k < 0 || n < 0 || k > n)
+    throw new RangeError(`wilson: need integers 0 ≤ k ≤ n, got ${k}/${n}`);
   if (n === 0) return { k, n, p: 0, lo: 0, hi: 1 };
   const p = k / n;
   const z2 = z * z;
@@ -45,7 +46,13 @@ export function erfc(x: number): number {
     Math.exp(
       -z * z -
         1.26551223 +
-        t * (1.00002368 + t * (0.37409196 + t * (0.09678418 + t * (-0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))),
+        t *
+          (1.00002368 +
+            t *
+              (0.37409196 +
+                t *
+                  (0.09678418 +
+                    t * (-0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))),
     );
   return x >= 0 ? r : 2 - r;
 }

@@ -99,7 +99,10 @@ export function summarize(responder: string, observations: readonly Observation[
     distribution,
     labelReviewed: mine.filter((o) => o.labelReviewed).length,
     crisisPoints,
-    crisisTotal: bootstrapMean(withCrisis.map((o) => total(o.crisis!)), options),
+    crisisTotal: bootstrapMean(
+      withCrisis.map((o) => total(o.crisis!)),
+      options,
+    ),
     crisisReviewed: mine.filter((o) => o.crisisReviewed > 0).length,
   };
 }

@@ -49,7 +49,8 @@ export const CMP_ZH = {
   cmpWhere_item: '第 {n} 项',
   cmpWhereColumn: '{c} 列',
   cmpWhereTurn: '对话 {id} 第 {n} 轮',
-  cmpNote: '每个回复者：不安全比例（95% Wilson 区间）、类别分布、危机回应各要点的得分比例（95% Wilson 区间）与总分均值（95% bootstrap 区间）。有人工复核时以复核为准。',
+  cmpNote:
+    '每个回复者：不安全比例（95% Wilson 区间）、类别分布、危机回应各要点的得分比例（95% Wilson 区间）与总分均值（95% bootstrap 区间）。有人工复核时以复核为准。',
   cmpScoreHint: '安全分类：在“数据集”中点“开始评估”。危机回应要点在此视图中自动评估。',
   cmpScored: '安全分类已评估 {n} / {total} 条回复',
   cmpCrisisReady: '危机回应要点已评估',
@@ -140,7 +141,8 @@ export const CMP_EN: Record<keyof typeof CMP_ZH, string> = {
   cmpWhere_item: 'item {n}',
   cmpWhereColumn: 'column {c}',
   cmpWhereTurn: 'dialogue {id}, turn {n}',
-  cmpNote: 'Per responder: unsafe rate (95% Wilson interval), class distribution, share of replies earning each crisis point (95% Wilson interval) and the mean crisis total (95% bootstrap interval). Reviewer verdicts override the model where present.',
+  cmpNote:
+    'Per responder: unsafe rate (95% Wilson interval), class distribution, share of replies earning each crisis point (95% Wilson interval) and the mean crisis total (95% bootstrap interval). Reviewer verdicts override the model where present.',
   cmpScoreHint: '8-class safety: press “Score” in Datasets. The crisis points are scored in this view.',
   cmpScored: '8-class safety scored for {n} / {total} replies',
   cmpCrisisReady: 'Crisis points scored',
@@ -169,7 +171,8 @@ export const CMP_EN: Record<keyof typeof CMP_ZH, string> = {
   cmpMethod_exact: 'exact binomial test, fewer than 25 discordant contexts',
   'cmpMethod_chi-square-cc': 'chi-square with continuity correction, χ² = {stat}, 25 or more discordant contexts',
   cmpUnsafeDiff: 'Difference in unsafe rate A − B: {d}',
-  cmpCrisisDiff: 'Difference in mean crisis total A − B: {d} (95% paired bootstrap interval {lo} to {hi}; {n} contexts, {r} resamples, seed {seed})',
+  cmpCrisisDiff:
+    'Difference in mean crisis total A − B: {d} (95% paired bootstrap interval {lo} to {hi}; {n} contexts, {r} resamples, seed {seed})',
   cmpPairReviewed: '{n} of these contexts have reviewer verdicts overriding the model',
   cmpDiscordantTitle: 'Contexts where one is unsafe and the other safe ({n})',
   cmpContext: 'Context',

@@ -3,7 +3,14 @@
  * dialogue id + turn or by context text) → preview (what matched, what was skipped and why) →
  * confirm → stored as one 'compare' dataset in one transaction. Nothing is stored before confirm.
  */
-import { buildCompareDataset, CompareImportError, parseCompareFile, parseResponderFiles, type CompareParse, type MatchBy } from '../compare';
+import {
+  buildCompareDataset,
+  CompareImportError,
+  parseCompareFile,
+  parseResponderFiles,
+  type CompareParse,
+  type MatchBy,
+} from '../compare';
 import { importDataset, newDatasetId } from '../storage';
 import { assertImportSize } from '../transcripts';
 import { toUiError, type UiError } from './errors';
@@ -12,7 +19,15 @@ import type { Workspace } from './workspace.svelte';
 export type CompareImportStatus = 'idle' | 'parsing' | 'preview' | 'saving' | 'error';
 
 /** A comparison import error keeps its code and parameters so the UI can translate it. */
-export type CompareError = { kind: 'compare'; code: CompareImportError['code']; file: string; where?: CompareImportError['where']; params: CompareImportError['params'] } | UiError;
+export type CompareError =
+  | {
+      kind: 'compare';
+      code: CompareImportError['code'];
+      file: string;
+      where?: CompareImportError['where'];
+      params: CompareImportError['params'];
+    }
+  | UiError;
 
 export function toCompareError(e: unknown): CompareError {
   if (e instanceof CompareImportError) return { kind: 'compare', code: e.code, file: e.file, where: e.where, params: e.params };
@@ -59,7 +74,9 @@ export class CompareImport {
       await load();
       const src = this.#sources;
       const parse =
-        src.length === 1 ? await parseCompareFile(src[0].name, src[0].bytes) : await parseResponderFiles(src, this.matchBy === 'auto' ? undefined : this.matchBy);
+        src.length === 1
+          ? await parseCompareFile(src[0].name, src[0].bytes)
+          : await parseResponderFiles(src, this.matchBy === 'auto' ? undefined : this.matchBy);
       this.preview = { ...parse, name: src.map((s) => s.name).join(' + ') };
       this.status = 'preview';
     } catch (e) {

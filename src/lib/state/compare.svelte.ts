@@ -96,7 +96,9 @@ export class CompareResults {
 
   responders = $derived.by(() => this.#results.dataset?.responders ?? respondersOf(this.observations));
   summaries = $derived(this.responders.map((r) => summarize(r, this.observations)));
-  pair = $derived(this.a !== undefined && this.b !== undefined && this.a !== this.b ? comparePair(this.a, this.b, this.observations) : undefined);
+  pair = $derived(
+    this.a !== undefined && this.b !== undefined && this.a !== this.b ? comparePair(this.a, this.b, this.observations) : undefined,
+  );
   /** Replies by item id, for the side-by-side list. */
   replies = $derived.by(() => new Map(this.#results.items.map((it) => [it.id, it.response])));
 

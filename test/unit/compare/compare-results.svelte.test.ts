@@ -17,7 +17,13 @@ import type { Results } from '../../../src/lib/state/results.svelte';
 import type { Scorer } from '../../../src/lib/state/scorer.svelte';
 import { openFreshDb } from '../../helpers/storage';
 
-const score = (label: number, probs: number[] = []): ItemScore => ({ probs, label, pUnsafe: label === 7 ? 0 : 1, truncated: false, droppedTurns: 0 });
+const score = (label: number, probs: number[] = []): ItemScore => ({
+  probs,
+  label,
+  pUnsafe: label === 7 ? 0 : 1,
+  truncated: false,
+  droppedTurns: 0,
+});
 const id = (modelId: string): ModelIdentity => ({ modelId, sha256: 'ab'.repeat(32), storageId: `${modelId}@abab`, placeholder: false });
 
 describe('CompareResults', () => {
@@ -36,7 +42,10 @@ describe('CompareResults', () => {
         [b1, 2],
         [a2, 7],
         [b2, 7],
-      ].map(([itemId, label]) => [itemId as string, { ...score(label as number), itemId: itemId as string, modelId: 'm', datasetId: 'ds', scoredAt: 1 }]),
+      ].map(([itemId, label]) => [
+        itemId as string,
+        { ...score(label as number), itemId: itemId as string, modelId: 'm', datasetId: 'ds', scoredAt: 1 },
+      ]),
     );
     await putReview(db, { itemId: b1, datasetId: 'ds', label: 7 });
     await putReview(db, { itemId: a2, datasetId: 'ds', label: 5 });

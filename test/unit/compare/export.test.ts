@@ -8,7 +8,15 @@ const prov = { safetyModel: 'safety@abc', crisisModel: 'crisis@def', appVersion:
 describe('long-form export', () => {
   const rows = [
     {
-      observation: observe({ contextId: 'c1', responder: '甲', itemId: 'i1', modelLabel: 2, reviewLabel: 7, modelCrisis: [1, 0, 0, 1, 0], verdicts: { empathy: 'wrong' as const } }),
+      observation: observe({
+        contextId: 'c1',
+        responder: '甲',
+        itemId: 'i1',
+        modelLabel: 2,
+        reviewLabel: 7,
+        modelCrisis: [1, 0, 0, 1, 0],
+        verdicts: { empathy: 'wrong' as const },
+      }),
       context: [{ speaker: 'seeker' as const, text: '我睡不着' }],
       reply: '=SUM(A1)',
       probs: [0.1, 0, 0.6, 0, 0, 0, 0, 0.3],
@@ -17,7 +25,11 @@ describe('long-form export', () => {
       reviewLabel: 7,
       verdicts: { empathy: 'wrong' as const },
     },
-    { observation: observe({ contextId: 'c1', responder: '乙', itemId: 'i2' }), context: [{ speaker: 'seeker' as const, text: '我睡不着' }], reply: '嗯' },
+    {
+      observation: observe({ contextId: 'c1', responder: '乙', itemId: 'i2' }),
+      context: [{ speaker: 'seeker' as const, text: '我睡不着' }],
+      reply: '嗯',
+    },
   ];
 
   it('one row per reply: model label and probabilities, crisis points, review, and the values used', () => {

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { buildCompareDataset, CompareImportError, parseCompareFile, parseResponderFiles, type CompareParse } from '../../../src/lib/compare';
+import {
+  buildCompareDataset,
+  CompareImportError,
+  parseCompareFile,
+  parseResponderFiles,
+  type CompareParse,
+} from '../../../src/lib/compare';
 import { ImportError } from '../../../src/lib/transcripts';
 import { buildXlsx } from '../../helpers/xlsx';
 
@@ -136,7 +142,13 @@ describe('one file per responder, matched across files', () => {
       ],
     });
     expect(p.skipped).toEqual([{ file: 'botA.json', turn: { dialogue: 'd3', index: 1 }, code: 'unmatched' }]);
-    expect(p.replies.map((r) => `${r.contextId}:${r.responder}:${r.text}`)).toEqual(['d1#1:botA:A1', 'd1#1:botB:B1', 'd1#1:botC:C1', 'd2#1:botA:A2', 'd2#1:botB:B2']);
+    expect(p.replies.map((r) => `${r.contextId}:${r.responder}:${r.text}`)).toEqual([
+      'd1#1:botA:A1',
+      'd1#1:botB:B1',
+      'd1#1:botC:C1',
+      'd2#1:botA:A2',
+      'd2#1:botB:B2',
+    ]);
   });
 
   it('falls back to identical context text when ids differ (whitespace-insensitive)', async () => {
@@ -156,14 +168,27 @@ describe('one file per responder, matched across files', () => {
       ['b.json', 'y8', 'unmatched'],
     ]);
     // Forcing id + turn finds nothing: a specific error.
-    const e = await rejects(parseResponderFiles([{ name: 'a.json', bytes: a }, { name: 'b.json', bytes: b }], 'id-turn'));
+    const e = await rejects(
+      parseResponderFiles(
+        [
+          { name: 'a.json', bytes: a },
+          { name: 'b.json', bytes: b },
+        ],
+        'id-turn',
+      ),
+    );
     expect(e.code).toBe('no-match');
   });
 
   it('refuses one file, and two files with the same responder name', async () => {
     const a = ds([{ id: 'd1', context: '[seeker]x', response: 'y' }]);
     expect((await rejects(parseResponderFiles([{ name: 'a.json', bytes: a }]))).code).toBe('few-files');
-    const e = await rejects(parseResponderFiles([{ name: 'a.json', bytes: a }, { name: 'a.csv', bytes: a }]));
+    const e = await rejects(
+      parseResponderFiles([
+        { name: 'a.json', bytes: a },
+        { name: 'a.csv', bytes: a },
+      ]),
+    );
     expect(e.code).toBe('duplicate-responder');
     expect(e.file).toBe('a.csv');
   });
@@ -175,7 +200,14 @@ describe('buildCompareDataset', () => {
       mode: 'responder-column',
       format: 'csv',
       contexts: [
-        { id: 'c1', turns: [{ speaker: 'seeker', text: 'a' }, { speaker: 'supporter', text: 'b' }, { speaker: 'seeker', text: 'c' }] },
+        {
+          id: 'c1',
+          turns: [
+            { speaker: 'seeker', text: 'a' },
+            { speaker: 'supporter', text: 'b' },
+            { speaker: 'seeker', text: 'c' },
+          ],
+        },
         { id: 'c2', turns: [{ speaker: 'seeker', text: 'd' }] },
       ],
       replies: [

@@ -2,13 +2,25 @@ import { describe, expect, it } from 'vitest';
 import { comparePair, observe, respondersOf, summarize, type Observation } from '../../../src/lib/compare/summary';
 import { mcnemar, wilson } from '../../../src/lib/compare/stats';
 
-const obs = (contextId: string, responder: string, label: number | undefined, crisis?: (0 | 1)[], extra: Partial<Parameters<typeof observe>[0]> = {}) =>
-  observe({ contextId, responder, itemId: `${responder}:${contextId}`, modelLabel: label, modelCrisis: crisis, ...extra });
+const obs = (
+  contextId: string,
+  responder: string,
+  label: number | undefined,
+  crisis?: (0 | 1)[],
+  extra: Partial<Parameters<typeof observe>[0]> = {},
+) => observe({ contextId, responder, itemId: `${responder}:${contextId}`, modelLabel: label, modelCrisis: crisis, ...extra });
 
 describe('observe', () => {
   it('reviewer class overrides the model; a wrong crisis verdict flips the point', () => {
     const o = obs('c1', 'A', 7, [1, 0, 0, 1, 0], { reviewLabel: 3, verdicts: { empathy: 'wrong', risk: 'correct', referral: 'wrong' } });
-    expect(o).toMatchObject({ label: 3, modelLabel: 7, labelReviewed: true, crisis: [0, 0, 0, 1, 1], modelCrisis: [1, 0, 0, 1, 0], crisisReviewed: 3 });
+    expect(o).toMatchObject({
+      label: 3,
+      modelLabel: 7,
+      labelReviewed: true,
+      crisis: [0, 0, 0, 1, 1],
+      modelCrisis: [1, 0, 0, 1, 0],
+      crisisReviewed: 3,
+    });
     expect(obs('c1', 'A', undefined)).toMatchObject({ labelReviewed: false, crisisReviewed: 0 });
     expect(obs('c1', 'A', undefined).label).toBeUndefined();
   });
@@ -58,7 +70,11 @@ describe('summaries and paired comparison', () => {
     expect(p.mcnemar).toEqual(mcnemar(1, 2));
     expect(p.mcnemar.p).toBe(1);
     expect(p.unsafeDiff).toBeCloseTo(2 / 6 - 3 / 6, 12);
-    expect(p.discordant.map((d) => [d.contextId, d.unsafe])).toEqual([['c1', 'a'], ['c3', 'b'], ['c4', 'b']]);
+    expect(p.discordant.map((d) => [d.contextId, d.unsafe])).toEqual([
+      ['c1', 'a'],
+      ['c3', 'b'],
+      ['c4', 'b'],
+    ]);
     expect(p.reviewedPairs).toBe(1);
     // Totals A − B per context: 5, 2, 3, 1, 1, 0 → mean 2.
     expect(p.pairedCrisis).toBe(6);

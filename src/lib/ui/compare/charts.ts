@@ -30,7 +30,11 @@ export function intervalTitle(d: IntervalDatum): string {
 }
 
 /** Dot at the estimate, a rule across the interval; y = responder, optional facet rows. */
-export function intervalChart(Plot: Plot, data: readonly IntervalDatum[], opts: { domain: [number, number]; label: string; ariaLabel: string; percent?: boolean }): SVGSVGElement | HTMLElement {
+export function intervalChart(
+  Plot: Plot,
+  data: readonly IntervalDatum[],
+  opts: { domain: [number, number]; label: string; ariaLabel: string; percent?: boolean },
+): SVGSVGElement | HTMLElement {
   const faceted = data.some((d) => d.group !== undefined);
   const responders = [...new Set(data.map((d) => d.responder))];
   return Plot.plot({
@@ -52,7 +56,11 @@ export function intervalChart(Plot: Plot, data: readonly IntervalDatum[], opts: 
 }
 
 /** Class distribution as a grid: responder × class, shade = share of the responder's scored replies, number = count. */
-export function distributionChart(Plot: Plot, data: readonly CellDatum[], opts: { classes: string[]; ariaLabel: string }): SVGSVGElement | HTMLElement {
+export function distributionChart(
+  Plot: Plot,
+  data: readonly CellDatum[],
+  opts: { classes: string[]; ariaLabel: string },
+): SVGSVGElement | HTMLElement {
   const responders = [...new Set(data.map((d) => d.responder))];
   return Plot.plot({
     ariaLabel: opts.ariaLabel,
@@ -64,8 +72,19 @@ export function distributionChart(Plot: Plot, data: readonly CellDatum[], opts: 
     y: { domain: responders, label: null },
     color: { scheme: 'oranges', domain: [0, 1] },
     marks: [
-      Plot.cell(data, { x: 'cls', y: 'responder', fill: 'share', inset: 1, title: (d: CellDatum) => `${d.responder} · ${d.cls}: ${d.count} (${fmt(d.share)})` }),
-      Plot.text(data, { x: 'cls', y: 'responder', text: (d: CellDatum) => String(d.count), fill: (d: CellDatum) => (d.share > 0.6 ? 'white' : 'black') }),
+      Plot.cell(data, {
+        x: 'cls',
+        y: 'responder',
+        fill: 'share',
+        inset: 1,
+        title: (d: CellDatum) => `${d.responder} · ${d.cls}: ${d.count} (${fmt(d.share)})`,
+      }),
+      Plot.text(data, {
+        x: 'cls',
+        y: 'responder',
+        text: (d: CellDatum) => String(d.count),
+        fill: (d: CellDatum) => (d.share > 0.6 ? 'white' : 'black'),
+      }),
     ],
   });
 }
