@@ -156,7 +156,11 @@ test('compare: three responders on the sample contexts → tables, charts and pa
     assertEqual(ids.join(), p.discordant.map((d) => d.contextId).join(), `甲 vs ${b}: discordant contexts`);
   }
 
-  // Exports: the long table as XLSX, a chart as SVG and PNG.
+  // Exports: the HTML report with the charts inline, the long table as XLSX, a chart as SVG and PNG.
+  const html = (await exportText(page, /导出 HTML 报告/)).text;
+  assertEqual((html.match(/<figure><figcaption>/g) ?? []).length, 4, 'HTML report: the four charts inline');
+  assert(html.includes(expected.split('\n')[0]) && !html.includes('<script'), 'HTML report: chart titles carry the numbers; no script');
+
   const xlsx = await download(page, () => page.getByRole('button', { name: /导出长表 XLSX/ }).click());
   const sheet = await readSheet(xlsx.bytes.slice().buffer);
   assertEqual(sheet.length, 28, 'XLSX: header + 27 rows');

@@ -4,7 +4,19 @@
  * the open dataset — 8-class scores (Results), crisis points and verdicts (CrisisResults) — plus the
  * reviewers' labels from the reviews store, so nothing is scored or stored twice.
  */
-import { comparePair, longCsv, longTable, longXlsx, observe, respondersOf, summarize, type LongRow, type Observation } from '../compare';
+import {
+  compareHtmlReport,
+  comparePair,
+  longCsv,
+  longTable,
+  longXlsx,
+  observe,
+  respondersOf,
+  summarize,
+  type LongRow,
+  type Observation,
+  type ReportChart,
+} from '../compare';
 import { CRISIS_DIMENSIONS, type CrisisDimension } from '../inference/crisis';
 import { getReviews, type Review } from '../storage';
 import type { CrisisResults } from './crisis-results.svelte';
@@ -105,6 +117,30 @@ export class CompareResults {
   /** Saves a chart (SVG/PNG) or any other blob the view produces. */
   download(name: string, blob: Blob): void {
     downloadBlob(name, blob);
+  }
+
+  /** The HTML report, with the charts as the view drew them (serialized SVG, passed in by the panel). */
+  exportHtml(charts: readonly ReportChart[]): void {
+    const dataset = this.#results.dataset;
+    if (!dataset) return;
+    try {
+      const items = this.#results.items;
+      const html = compareHtmlReport({
+        datasetName: dataset.name,
+        exportedAt: new Date().toISOString(),
+        appVersion: APP_VERSION,
+        safetyModel: this.#scorer.known?.storageId ?? '',
+        crisisModel: this.#crisis.crisisModel?.storageId ?? '',
+        summaries: this.summaries,
+        pair: this.pair,
+        charts,
+        replies: this.replies,
+        contexts: new Map(items.map((it) => [it.contextId ?? '', it.context.map((c) => `[${c.speaker}]${c.text}`).join('')])),
+      });
+      downloadText(`${exportBaseName(dataset.name)}-xinan-compare.html`, html, 'text/html;charset=utf-8');
+    } catch (e) {
+      this.error = toUiError(e);
+    }
   }
 
   async export(kind: CompareExportKind): Promise<void> {
