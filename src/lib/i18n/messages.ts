@@ -2,6 +2,8 @@
  * UI strings. Chinese is the default; English must define every key (the type enforces it).
  * `{name}` placeholders are filled by `format`.
  */
+import { CMP_EN, CMP_ZH } from './compare-messages';
+
 export const ZH = {
   appTitle: '心安 · 心理支持对话安全评估',
   appTagline: '全部在本机运行：对话内容不会离开此设备。',
@@ -126,6 +128,7 @@ export const ZH = {
   importCodeMissingColumn: '缺少必要的列',
   importCodeInvalidXlsx: '不是有效的 XLSX 文件',
   importCodeNoDialogues: '没有可读取的对话',
+  ...CMP_ZH,
 } as const;
 
 export type MessageKey = keyof typeof ZH;
@@ -254,4 +257,5 @@ export const EN: Record<MessageKey, string> = {
   importCodeMissingColumn: 'A required column is missing',
   importCodeInvalidXlsx: 'Not a valid XLSX file',
   importCodeNoDialogues: 'No dialogue could be read',
+  ...CMP_EN,
 };

@@ -1,6 +1,8 @@
 /** The app's state objects, provided once by App.svelte through Svelte context. */
 import { getContext, setContext } from 'svelte';
 import type { I18n } from '../i18n/i18n.svelte';
+import type { CompareImport } from './compare-import.svelte';
+import type { CompareResults } from './compare.svelte';
 import type { CrisisResults } from './crisis-results.svelte';
 import type { Importer } from './importer.svelte';
 import type { Results } from './results.svelte';
@@ -14,6 +16,8 @@ export interface AppState {
   scorer: Scorer;
   results: Results;
   crisis: CrisisResults;
+  compareImport: CompareImport;
+  compare: CompareResults;
 }
 
 const KEY = Symbol('xinan-app');

@@ -32,7 +32,7 @@ export interface Summary {
 export type ExportKind = 'csv' | 'jsonl' | 'html';
 
 /** The results area shows either the 8-class safety results or the crisis view (state/crisis-results). */
-export type ResultsView = 'safety' | 'crisis';
+export type ResultsView = 'safety' | 'crisis' | 'compare';
 
 export class Results {
   dataset = $state.raw<Dataset | undefined>(undefined);
@@ -67,7 +67,8 @@ export class Results {
   async open(dataset: Dataset): Promise<void> {
     // A PsyCrisis sheet (A seeker message, B reply) is there for its crisis points; reopening the
     // same dataset (e.g. its Score button) keeps the view the reviewer chose.
-    if (this.dataset?.id !== dataset.id) this.view = dataset.layout === 'pairs' ? 'crisis' : 'safety';
+    // A comparison (src/lib/compare) opens in its own view.
+    if (this.dataset?.id !== dataset.id) this.view = dataset.layout === 'pairs' ? 'crisis' : dataset.layout === 'compare' ? 'compare' : 'safety';
     this.dataset = dataset;
     this.openDialogue = undefined;
     this.evidence = new Map();

@@ -25,6 +25,9 @@ export interface Dialogue {
   /** Id from the source file when it had one, otherwise generated in file order. */
   id: string;
   turns: DialogueTurn[];
+  /** Comparison datasets (src/lib/compare): who wrote the reply, and the shared context it answers. */
+  responder?: string;
+  contextId?: string;
 }
 
 /** One imported file. */
@@ -42,7 +45,9 @@ export interface Dataset {
   /** How many items carry a gold label. */
   goldCount: number;
   /** 'pairs': a PsyCrisis-style sheet (A seeker message, B reply); the app opens it in the crisis view. */
-  layout?: TableLayout;
+  layout?: TableLayout | 'compare';
+  /** 'compare' layout: the responders, in import order (src/lib/compare). */
+  responders?: string[];
 }
 
 export type TableLayout = 'pairs';
@@ -59,6 +64,9 @@ export interface Item {
   context: Turn[];
   response: string;
   goldLabel?: LabelId;
+  /** Comparison datasets: the reply's responder and the context id its replies share (src/lib/compare). */
+  responder?: string;
+  contextId?: string;
 }
 
 /** Where a record was skipped and why, e.g. `{ where: 'line 12', reason: 'no speaker prefix' }`. */
