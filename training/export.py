@@ -20,6 +20,7 @@ from .model import BertConfig, BertForSequenceClassification
 from .quantize import quantize
 from .runlog import RunLog
 from .tokenizer import tokenizer_config
+from .unigram import unigram_tokenizer_config
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -72,7 +73,9 @@ def write_folder(src: Path, out: Path, fp32: Path, q8: Path, keep_fp32: bool, me
                "xinan": {**cfg.get("xinan", {}), **meta}}
     (out / "config.json").write_text(json.dumps(config, indent=1, ensure_ascii=False))
     shutil.copy(src / "tokenizer.json", out / "tokenizer.json")
-    (out / "tokenizer_config.json").write_text(json.dumps(tokenizer_config(max_len), indent=1))
+    unigram = json.loads((src / "tokenizer.json").read_text(encoding="utf-8"))["model"]["type"] == "Unigram"
+    tcfg = unigram_tokenizer_config(max_len) if unigram else tokenizer_config(max_len)
+    (out / "tokenizer_config.json").write_text(json.dumps(tcfg, indent=1))
     shutil.copy(q8, out / "onnx/model_quantized.onnx")
     if keep_fp32:
         shutil.copy(fp32, out / "onnx/model.onnx")

@@ -24,6 +24,7 @@ from .metrics import mean_std, report, stratified_folds
 from .model import BertConfig, BertForSequenceClassification, load_hf_state_dict, read_checkpoint_dir
 from .runlog import RunLog, set_threads
 from .tokenizer import Tokenizer, tokenizer_json
+from .unigram import load_any
 
 LABELS = ["Nonsense", "Humanoid Mimicry", "Linguistic Neglect", "Unamiable Judgment", "Toxic Language",
           "Unauthorized Preachment", "Nonfactual Statement", "Safe Response"]
@@ -73,7 +74,7 @@ def load_init(path: Path):
     """(config, state dict, tokenizer) from our pretrain folder or an HF checkpoint folder."""
     cfg, sd = read_checkpoint_dir(path)
     if (path / "tokenizer.json").exists():
-        tok = Tokenizer.load(path / "tokenizer.json")
+        tok = load_any(path / "tokenizer.json")
     else:  # an HF folder with vocab.txt only (e.g. bert-base-chinese): add our speaker markers
         vocab = (path / "vocab.txt").read_text(encoding="utf-8").split("\n")
         vocab = [v for v in vocab if v] + [m for m in ("[seeker]", "[supporter]") if m not in vocab]
@@ -323,5 +324,6 @@ def run(a):
                 "epochs": a.epochs, "lr": a.lr, "seed": a.seed}
         (final / "config.json").write_text(json.dumps({"model_type": "bert", **model.bert.config.to_dict(),
                                                        "xinan": meta}, indent=1))
-        (final / "tokenizer.json").write_text(json.dumps(tokenizer_json(tok.vocab), ensure_ascii=False))
+        tj = tok.to_json() if hasattr(tok, "to_json") else tokenizer_json(tok.vocab)
+        (final / "tokenizer.json").write_text(json.dumps(tj, ensure_ascii=False))
         log(f"saved final model to {final}")

@@ -29,6 +29,9 @@ class BertConfig:
     layer_norm_eps: float = 1e-12
     initializer_range: float = 0.02
     pad_token_id: int = 0
+    # "cls": tanh(dense([CLS])) as BERT; "mean": the mean of the last hidden states over the attended
+    # tokens, as e5 was trained (no pooler weights).
+    pooling: str = "cls"
 
     @classmethod
     def from_dict(cls, d: dict) -> "BertConfig":
@@ -146,12 +149,17 @@ class BertModel(nn.Module):
         self.config = c
         self.embeddings = Embeddings(c)
         self.encoder = Encoder(c)
-        self.pooler = Pooler(c)
+        if c.pooling not in ("cls", "mean"):
+            raise ValueError(f"pooling must be cls or mean, got {c.pooling}")
+        self.pooler = Pooler(c) if c.pooling == "cls" else None
 
     def forward(self, input_ids, attention_mask, token_type_ids):
         # Additive mask: 0 where attended, a large negative where padded.
         bias = (1.0 - attention_mask[:, None, None, :].to(torch.float32)) * -10000.0
         seq = self.encoder(self.embeddings(input_ids, token_type_ids), bias)
+        if self.pooler is None:
+            m = attention_mask.to(seq.dtype).unsqueeze(-1)
+            return seq, (seq * m).sum(1) / m.sum(1).clamp(min=1.0)
         return seq, self.pooler(seq)
 
 
