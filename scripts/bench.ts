@@ -7,11 +7,14 @@
  * Also times the crisis view's two models (five points, seeker risk) on the same items: they run
  * in their own workers, so `crisis_overhead` is their time per item as a share of the 8-class pass.
  *
+ * `--model DIR` (a candidate model folder, e.g. from `training export`): times that folder instead,
+ * alone (no reference or crisis models), with the same items, batches and fresh-profile cold start.
+ *
  * BENCH_REFERENCE_ITEMS (default 200): items timed for the reference model at batch 8 (half that at
  * batch 1), a prefix of the same fixed 1,000-item set — the full set takes ~10 minutes there.
  */
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { openSession, startServer } from '../test/e2e/harness.ts';
 import type { PageResult } from './bench/page.ts';
@@ -32,8 +35,21 @@ function sh(cmd: string, args: string[]): void {
 const maxLength = (dir: string): number =>
   (JSON.parse(readFileSync(`${dir}/tokenizer_config.json`, 'utf8')) as { model_max_length: number }).model_max_length;
 
+const CANDIDATE = (() => {
+  const i = process.argv.indexOf('--model');
+  if (i < 0) return null;
+  const dir = process.argv[i + 1];
+  if (!dir || !existsSync(`${dir}/onnx/model_quantized.onnx`)) throw new Error(`--model ${dir}: no onnx/model_quantized.onnx there`);
+  return dir;
+})();
+
 function build(): void {
   sh(process.execPath, ['node_modules/vite/bin/vite.js', 'build', '--config', CONFIG, '--logLevel', 'warn']);
+  if (CANDIDATE) {
+    rmSync(`${DIST}/models/candidate`, { recursive: true, force: true });
+    cpSync(CANDIDATE, `${DIST}/models/candidate`, { recursive: true, filter: (src) => !src.endsWith('/model.onnx') });
+    return;
+  }
   // Same token budget as our model, so the comparison is of model shape, not of input length.
   const ours = maxLength('models/xinan-safety-zh');
   if (!existsSync(`${REFERENCE_DIR}/onnx/model_quantized.onnx`) || maxLength(REFERENCE_DIR) !== ours) {
@@ -73,6 +89,15 @@ async function main(): Promise<void> {
   build();
   const server = await startServer(DIST, CONFIG);
   try {
+    if (CANDIDATE) {
+      const r = summary(await measure(server.origin, '/models/candidate', BENCH_ITEMS, BENCH_ITEMS));
+      const int8Bytes = statSync(`${CANDIDATE}/onnx/model_quantized.onnx`).size;
+      const met = r.items_per_second >= 60 && r.cold_start_to_first_result_ms <= 3000 && int8Bytes <= 25e6;
+      const out = { bench_items: BENCH_ITEMS, browser: 'chromium (headless)', cpu_cores: cpus().length, model_dir: CANDIDATE,
+        candidate: r, int8_bytes: int8Bytes, targets: { items_per_second_min: 60, cold_start_ms_max: 3000, int8_bytes_max: 25e6, met } };
+      console.log(JSON.stringify(out, null, 2));
+      return;
+    }
     const ours = summary(await measure(server.origin, '/models/xinan-safety-zh', BENCH_ITEMS, BENCH_ITEMS));
     const ref = summary(await measure(server.origin, '/models/reference-bert', Math.ceil(REF_ITEMS / 2), REF_ITEMS));
     const crisis = summary(await measure(server.origin, '/models/xinan-crisis-zh', 100, BENCH_ITEMS));

@@ -1,0 +1,240 @@
+"""Frozen-feature probe of the e5 encoder: is it worth fine-tuning, and at which depth?
+
+Features (e5's recipe: "query: " prefix, mean of the last hidden states, no fine-tuning), taken after
+layers 4, 6 and 12 of the imported folder in one pass:
+  reply — the reply alone; pair — the context's last tokens, a newline, then the reply (≤ 160 tokens).
+Heads: a linear layer on standardized features (class-weighted cross-entropy, the paper's weights),
+optionally plus the wide n-gram part of `finetune` (WideNgrams over the shipped char tokenizer's ids,
+max length 128) trained jointly. Synthetic items (../shared/data/dialoguesafety-synthetic/train.jsonl)
+can be added to the training folds only, at a sample weight, split by `group` into 5 folds of their own:
+fold k trains on dev folds ≠ k plus synthetic folds ≠ k, and scores dev fold k and synthetic fold k.
+Protocol: stratified 5-fold CV on dev.json, seed 0 (training.metrics.stratified_folds, as finetune).
+
+    /usr/bin/python3 -m training.e5_probe --e5 runs/e5/L12 --threads 1
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import time
+from pathlib import Path
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+from .corpus import load_dev, split_marked
+from .finetune import CLASS_WEIGHTS, LABELS, collate, encode_dev
+from .metrics import mean_std, report, stratified_folds
+from .model import BertModel, WideNgrams, read_checkpoint_dir
+from .tokenizer import Tokenizer
+from .unigram import load_any
+
+ROOT = Path(__file__).resolve().parent.parent
+LAYERS = (4, 6, 12)
+HARMFUL = [1, 3, 4, 5, 6]
+
+
+def load_synthetic(path: Path) -> list[dict]:
+    out = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            r = json.loads(line)
+            out.append({"id": r["id"], "group": r["group"], "context": split_marked(r["context"]),
+                        "response": "".join(t for _, t in split_marked(r["response"])), "label": int(r["label"])})
+    return out
+
+
+def feature_ids(tok, item: dict, pair_len: int) -> tuple[list[int], list[int]]:
+    prefix = tok.encode("query: ")
+    reply = tok.encode(item["response"])
+    one = [tok.cls_id] + prefix + reply[:pair_len - 2 - len(prefix)] + [tok.sep_id]
+    ctx = tok.encode("\n".join(t for _, t in item["context"]) + "\n") if item["context"] else []
+    resp = reply[:pair_len // 2]
+    room = pair_len - 2 - len(prefix) - len(resp)
+    two = [tok.cls_id] + prefix + (ctx[-room:] if room > 0 else []) + resp + [tok.sep_id]
+    return one, two
+
+
+@torch.no_grad()
+def embed(model: BertModel, seqs: list[list[int]], pad: int, batch: int = 16) -> dict[int, np.ndarray]:
+    """Mean-pooled hidden states after each layer in LAYERS (that the model has)."""
+    n_layers = model.config.num_hidden_layers
+    want = [l for l in LAYERS if l <= n_layers]
+    out = {l: np.zeros((len(seqs), model.config.hidden_size), np.float32) for l in want}
+    order = sorted(range(len(seqs)), key=lambda i: len(seqs[i]))
+    for s in range(0, len(order), batch):
+        idx = order[s:s + batch]
+        width = max(len(seqs[i]) for i in idx)
+        ids = torch.full((len(idx), width), pad, dtype=torch.long)
+        att = torch.zeros_like(ids)
+        for r, i in enumerate(idx):
+            ids[r, :len(seqs[i])] = torch.tensor(seqs[i])
+            att[r, :len(seqs[i])] = 1
+        bias = (1.0 - att[:, None, None, :].float()) * -10000.0
+        x = model.embeddings(ids, torch.zeros_like(ids))
+        m = att.float().unsqueeze(-1)
+        for l, layer in enumerate(model.encoder.layer, start=1):
+            x = layer(x, bias)
+            if l in out:
+                out[l][idx] = ((x * m).sum(1) / m.sum(1)).numpy()
+    return out
+
+
+def features(a, items: list[dict], cache: Path) -> dict[str, np.ndarray]:
+    if cache.exists():
+        return dict(np.load(cache))
+    cfg, sd = read_checkpoint_dir(a.e5)
+    model = BertModel(cfg)
+    model.load_state_dict(sd, strict=True)
+    model.eval()
+    tok = load_any(a.e5 / "tokenizer.json")
+    t0 = time.time()
+    pairs = [feature_ids(tok, it, a.pair_len) for it in items]
+    feats = {}
+    for kind, k in (("reply", 0), ("pair", 1)):
+        for l, v in embed(model, [p[k] for p in pairs], tok.pad_id).items():
+            feats[f"{kind}{l}"] = v
+        print(f"features {kind}: {time.time() - t0:.0f}s", flush=True)
+    cache.parent.mkdir(parents=True, exist_ok=True)
+    np.savez(cache, **feats)
+    return feats
+
+
+class Head(torch.nn.Module):
+    def __init__(self, dim: int, wide: int):
+        super().__init__()
+        self.linear = torch.nn.Linear(dim, len(LABELS))
+        self.wide = WideNgrams(wide, len(LABELS), 2) if wide else None
+
+    def forward(self, x, wide_in):
+        out = self.linear(x)
+        if self.wide is not None:
+            out = out + self.wide(*wide_in)
+        return out
+
+
+def train_head(x, wide_items, labels, weights, a, seed, char_tok) -> Head:
+    torch.manual_seed(seed)
+    rng = np.random.default_rng(seed)
+    head = Head(x.shape[1], a.wide_buckets if wide_items is not None else 0)
+    groups = [{"params": head.linear.parameters(), "lr": a.lr, "weight_decay": a.decay}]
+    if head.wide is not None:
+        groups.append({"params": head.wide.parameters(), "lr": a.wide_lr, "weight_decay": 0.0})
+    opt = torch.optim.AdamW(groups)
+    steps = a.epochs * math.ceil(len(labels) / a.batch)
+    sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: max(0.0, (steps - s) / steps))
+    cw = torch.tensor(CLASS_WEIGHTS, dtype=torch.float)
+    y, w = torch.tensor(labels), torch.tensor(weights, dtype=torch.float)
+    for _ in range(a.epochs):
+        order = rng.permutation(len(labels))
+        for i in range(0, len(order), a.batch):
+            b = order[i:i + a.batch]
+            wide_in = collate([wide_items[j] for j in b], char_tok, 128) if wide_items is not None else None
+            loss = F.cross_entropy(head(x[b], wide_in), y[b], weight=cw, reduction="none")
+            loss = (loss * w[b]).sum() / (cw[y[b]] * w[b]).sum()
+            if head.wide is not None:
+                loss = loss + a.wide_decay * head.wide.table.weight.pow(2).sum()
+            opt.zero_grad(set_to_none=True)
+            loss.backward()
+            opt.step()
+            sched.step()
+    return head
+
+
+@torch.no_grad()
+def predict(head: Head, x, wide_items, char_tok) -> np.ndarray:
+    out = []
+    for i in range(0, len(x), 64):
+        wide_in = collate(wide_items[i:i + 64], char_tok, 128) if wide_items is not None else None
+        out.append(head(x[i:i + 64], wide_in).argmax(-1).numpy())
+    return np.concatenate(out)
+
+
+def group_folds(groups: list[str], k: int, seed: int) -> list[np.ndarray]:
+    uniq = sorted(set(groups))
+    rng = np.random.default_rng(seed)
+    rng.shuffle(uniq)
+    fold_of = {g: i % k for i, g in enumerate(uniq)}
+    return [np.array([i for i, g in enumerate(groups) if fold_of[g] == f]) for f in range(k)]
+
+
+def main() -> None:
+    p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    p.add_argument("--e5", type=Path, default=ROOT / "runs/e5/L12")
+    p.add_argument("--dev", type=Path, default=ROOT.parent / "shared/data/dialoguesafety/dev.json")
+    p.add_argument("--synthetic", type=Path, default=ROOT.parent / "shared/data/dialoguesafety-synthetic/train.jsonl")
+    p.add_argument("--char-tokenizer", type=Path, default=ROOT / "models/xinan-safety-zh/tokenizer.json")
+    p.add_argument("--out", type=Path, default=ROOT / "runs/e5-probe")
+    p.add_argument("--pair-len", type=int, default=160)
+    p.add_argument("--feats", nargs="+", default=["reply", "pair", "reply+pair"])
+    p.add_argument("--layers", type=int, nargs="+", default=list(LAYERS))
+    p.add_argument("--wide", type=int, nargs="+", default=[0, 1], help="0: e5 features only; 1: plus the wide part")
+    p.add_argument("--syn-weights", type=float, nargs="+", default=[0.0, 0.3, 1.0])
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--epochs", type=int, default=10)
+    p.add_argument("--batch", type=int, default=16)
+    p.add_argument("--lr", type=float, default=3e-3)
+    p.add_argument("--decay", type=float, default=1e-2)
+    p.add_argument("--wide-buckets", type=int, default=65536)
+    p.add_argument("--wide-lr", type=float, default=2e-2)
+    p.add_argument("--wide-decay", type=float, default=1e-4)
+    p.add_argument("--threads", type=int, default=1)
+    a = p.parse_args()
+    torch.set_num_threads(a.threads)
+    dev, syn = load_dev(a.dev), load_synthetic(a.synthetic)
+    feats = features(a, dev + syn, a.out / "features.npz")
+    char_tok = Tokenizer.load(a.char_tokenizer)
+    wide_all = encode_dev(dev + syn, char_tok)
+    labels = np.array([it["label"] for it in dev + syn])
+    n_dev = len(dev)
+    folds = stratified_folds(labels[:n_dev].tolist(), 5, a.seed)
+    syn_folds = group_folds([it["group"] for it in syn], 5, a.seed)
+    results = []
+    for wide in a.wide:
+        for kind in a.feats:
+            for layer in a.layers:
+                cols = [feats[f"{k}{layer}"] for k in kind.split("+")]
+                x_all = np.concatenate(cols, 1)
+                for sw in a.syn_weights:
+                    t0 = time.time()
+                    reps, syn_pred = [], np.zeros(len(syn), int)
+                    oof = np.zeros(n_dev, int)
+                    for f in range(5):
+                        val = set(folds[f].tolist())
+                        tr = [i for i in range(n_dev) if i not in val]
+                        if sw > 0:
+                            tr += [n_dev + i for g in range(5) if g != f for i in syn_folds[g].tolist()]
+                        mu, sd = x_all[tr].mean(0), x_all[tr].std(0) + 1e-6
+                        x = torch.from_numpy((x_all - mu) / sd).float()
+                        weights = [1.0 if i < n_dev else sw for i in tr]
+                        head = train_head(x[tr], [wide_all[i] for i in tr] if wide else None, labels[tr].tolist(),
+                                          weights, a, a.seed + f, char_tok)
+                        vi = folds[f]
+                        pred = predict(head, x[vi], [wide_all[i] for i in vi] if wide else None, char_tok)
+                        oof[vi] = pred
+                        reps.append(report(labels[vi], pred, len(LABELS)))
+                        si = n_dev + syn_folds[f]
+                        syn_pred[syn_folds[f]] = predict(head, x[si], [wide_all[i] for i in si] if wide else None, char_tok)
+                    s = mean_std(reps)
+                    pooled = report(labels[:n_dev], oof, len(LABELS))
+                    macro = float(np.mean([c["f1"] for c in pooled["per_class"]]))
+                    syn_rep = report(labels[n_dev:], syn_pred, len(LABELS))
+                    row = {"feats": kind, "layer": layer, "wide": bool(wide), "syn_weight": sw,
+                           "acc": s["accuracy"]["mean"], "acc_std": s["accuracy"]["std"],
+                           "weighted_f1": s["weighted_f1"]["mean"], "macro_f1_pooled": macro,
+                           "binary_f1": s["binary_f1"]["mean"], "binary_acc": s["binary_accuracy"]["mean"],
+                           "dev_recall": [round(c["recall"], 3) for c in pooled["per_class"]],
+                           "syn_recall_harmful": {LABELS[c]: round(syn_rep["per_class"][c]["recall"], 3) for c in HARMFUL}
+                           if sw > 0 else None}
+                    results.append(row)
+                    print(f"{kind:10s} L{layer:<2d} wide {int(bool(wide))} syn {sw:.1f}: acc {row['acc'] * 100:.1f}"
+                          f"±{row['acc_std'] * 100:.1f} wF1 {row['weighted_f1'] * 100:.1f} macroF1 {macro * 100:.1f} "
+                          f"binF1 {row['binary_f1'] * 100:.1f} recall {row['dev_recall']} "
+                          f"syn {row['syn_recall_harmful']} ({time.time() - t0:.0f}s)", flush=True)
+                    (a.out / "results.json").write_text(json.dumps(results, indent=1))
+
+
+if __name__ == "__main__":
+    main()
