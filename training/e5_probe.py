@@ -2,7 +2,11 @@
 
 Features (e5's recipe: "query: " prefix, mean of the last hidden states, no fine-tuning), taken after
 layers 4, 6 and 12 of the imported folder in one pass:
-  reply — the reply alone; pair — the context's last tokens, a newline, then the reply (≤ 160 tokens).
+  reply — "query: " + the reply alone;
+  pair — "query: " + the context's last tokens, a newline, then the reply (≤ 128 tokens);
+  engine — the app's own input ([CLS] [seeker]…[supporter]… [SEP] [supporter]reply [SEP], max 128, token types
+  0/1), the features a shipped model with a frozen encoder would see (no prefix).
+pair and engine run layers ≤ 6 only by default (--pair-max-layer): the 25 MB int8 limit rules out 12 layers.
 Heads: a linear layer on standardized features (class-weighted cross-entropy, the paper's weights),
 optionally plus the wide n-gram part of `finetune` (WideNgrams over the shipped char tokenizer's ids,
 max length 128) trained jointly. Synthetic items (../shared/data/dialoguesafety-synthetic/train.jsonl)
@@ -26,6 +30,7 @@ import torch.nn.functional as F
 
 from .corpus import load_dev, split_marked
 from .finetune import CLASS_WEIGHTS, LABELS, collate, encode_dev
+from .inputs import build_input
 from .metrics import mean_std, report, stratified_folds
 from .model import BertModel, WideNgrams, read_checkpoint_dir
 from .tokenizer import Tokenizer
@@ -46,6 +51,14 @@ def load_synthetic(path: Path) -> list[dict]:
     return out
 
 
+def engine_ids(tok, item: dict, max_len: int) -> tuple[list[int], list[int]]:
+    """The app's own input (input.ts / inputs.py): [CLS] marked context [SEP] [supporter]reply [SEP], with types."""
+    role = {0: "seeker", 1: "supporter"}
+    b = build_input([tok.encode_turn(role[r], t) for r, t in item["context"]], tok.encode_turn("supporter", item["response"]),
+                    max_len, tok.cls_id, tok.sep_id)
+    return b.input_ids, b.token_type_ids
+
+
 def feature_ids(tok, item: dict, pair_len: int) -> tuple[list[int], list[int]]:
     prefix = tok.encode("query: ")
     reply = tok.encode(item["response"])
@@ -58,24 +71,26 @@ def feature_ids(tok, item: dict, pair_len: int) -> tuple[list[int], list[int]]:
 
 
 @torch.no_grad()
-def embed(model: BertModel, seqs: list[list[int]], pad: int, batch: int = 16) -> dict[int, np.ndarray]:
-    """Mean-pooled hidden states after each layer in LAYERS (that the model has)."""
-    n_layers = model.config.num_hidden_layers
-    want = [l for l in LAYERS if l <= n_layers]
+def embed(model: BertModel, seqs: list[list[int]], pad: int, max_layer: int, types: list[list[int]] | None = None,
+          batch: int = 16) -> dict[int, np.ndarray]:
+    """Mean-pooled hidden states after each layer in LAYERS up to `max_layer` (the rest is not run)."""
+    want = [l for l in LAYERS if l <= min(max_layer, model.config.num_hidden_layers)]
     out = {l: np.zeros((len(seqs), model.config.hidden_size), np.float32) for l in want}
     order = sorted(range(len(seqs)), key=lambda i: len(seqs[i]))
     for s in range(0, len(order), batch):
         idx = order[s:s + batch]
         width = max(len(seqs[i]) for i in idx)
         ids = torch.full((len(idx), width), pad, dtype=torch.long)
-        att = torch.zeros_like(ids)
+        att, tt = torch.zeros_like(ids), torch.zeros_like(ids)
         for r, i in enumerate(idx):
             ids[r, :len(seqs[i])] = torch.tensor(seqs[i])
             att[r, :len(seqs[i])] = 1
+            if types is not None:
+                tt[r, :len(seqs[i])] = torch.tensor(types[i])
         bias = (1.0 - att[:, None, None, :].float()) * -10000.0
-        x = model.embeddings(ids, torch.zeros_like(ids))
+        x = model.embeddings(ids, tt)
         m = att.float().unsqueeze(-1)
-        for l, layer in enumerate(model.encoder.layer, start=1):
+        for l, layer in enumerate(model.encoder.layer[:want[-1]], start=1):
             x = layer(x, bias)
             if l in out:
                 out[l][idx] = ((x * m).sum(1) / m.sum(1)).numpy()
@@ -83,8 +98,17 @@ def embed(model: BertModel, seqs: list[list[int]], pad: int, batch: int = 16) ->
 
 
 def features(a, items: list[dict], cache: Path) -> dict[str, np.ndarray]:
-    if cache.exists():
-        return dict(np.load(cache))
+    """Cached per input kind (`cache`-reply.npz, `cache`-pair.npz), so a cut-off run keeps what it finished."""
+    feats = {}
+    todo = []
+    for kind in a.kinds:
+        path = cache.with_name(f"{cache.stem}-{kind}.npz")
+        if path.exists():
+            feats |= dict(np.load(path))
+        else:
+            todo.append((kind, path))
+    if not todo:
+        return feats
     cfg, sd = read_checkpoint_dir(a.e5)
     model = BertModel(cfg)
     model.load_state_dict(sd, strict=True)
@@ -92,13 +116,18 @@ def features(a, items: list[dict], cache: Path) -> dict[str, np.ndarray]:
     tok = load_any(a.e5 / "tokenizer.json")
     t0 = time.time()
     pairs = [feature_ids(tok, it, a.pair_len) for it in items]
-    feats = {}
-    for kind, k in (("reply", 0), ("pair", 1)):
-        for l, v in embed(model, [p[k] for p in pairs], tok.pad_id).items():
-            feats[f"{kind}{l}"] = v
-        print(f"features {kind}: {time.time() - t0:.0f}s", flush=True)
+    engine = [engine_ids(tok, it, a.engine_len) for it in items]
     cache.parent.mkdir(parents=True, exist_ok=True)
-    np.savez(cache, **feats)
+    for kind, path in todo:
+        max_layer = 12 if kind == "reply" else a.pair_max_layer
+        if kind == "engine":
+            seqs, types = [e[0] for e in engine], [e[1] for e in engine]
+        else:
+            seqs, types = [p[0 if kind == "reply" else 1] for p in pairs], None
+        got = {f"{kind}{l}": v for l, v in embed(model, seqs, tok.pad_id, max_layer, types).items()}
+        np.savez(path, **got)
+        feats |= got
+        print(f"features {kind} (layers ≤ {max_layer}): {time.time() - t0:.0f}s", flush=True)
     return feats
 
 
@@ -167,8 +196,13 @@ def main() -> None:
     p.add_argument("--synthetic", type=Path, default=ROOT.parent / "shared/data/dialoguesafety-synthetic/train.jsonl")
     p.add_argument("--char-tokenizer", type=Path, default=ROOT / "models/xinan-safety-zh/tokenizer.json")
     p.add_argument("--out", type=Path, default=ROOT / "runs/e5-probe")
-    p.add_argument("--pair-len", type=int, default=160)
-    p.add_argument("--feats", nargs="+", default=["reply", "pair", "reply+pair"])
+    p.add_argument("--pair-len", type=int, default=128)
+    p.add_argument("--pair-max-layer", type=int, default=6,
+                   help="context+reply features only up to this layer (12 costs 2× the CPU; the 25 MB int8 limit rules L12 out)")
+    p.add_argument("--kinds", nargs="+", default=["reply", "engine"], choices=["reply", "pair", "engine"],
+                   help="inputs to embed (engine: the app's own input format, which a shipped model would see)")
+    p.add_argument("--engine-len", type=int, default=128)
+    p.add_argument("--feats", nargs="+", default=["reply", "engine", "reply+engine"])
     p.add_argument("--layers", type=int, nargs="+", default=list(LAYERS))
     p.add_argument("--wide", type=int, nargs="+", default=[0, 1], help="0: e5 features only; 1: plus the wide part")
     p.add_argument("--syn-weights", type=float, nargs="+", default=[0.0, 0.3, 1.0])
@@ -195,6 +229,8 @@ def main() -> None:
     for wide in a.wide:
         for kind in a.feats:
             for layer in a.layers:
+                if any(f"{k}{layer}" not in feats for k in kind.split("+")):
+                    continue
                 cols = [feats[f"{k}{layer}"] for k in kind.split("+")]
                 x_all = np.concatenate(cols, 1)
                 for sw in a.syn_weights:
