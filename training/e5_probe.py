@@ -181,6 +181,32 @@ def predict(head: Head, x, wide_items, char_tok) -> np.ndarray:
     return np.concatenate(out)
 
 
+def write_final(a, head: Head, mu: np.ndarray, sd: np.ndarray, layer: int, wide_tok, out: Path, meta: dict):
+    """A `finetune`-style final folder (model.pt, config.json, tokenizer.json) for `training export`: the e5
+    encoder cut to `layer` layers (from --final-encoder, the full-vocabulary import), frozen, with the linear
+    head on its mean-pooled output (standardization folded into the weights) and the wide part."""
+    from .model import BertConfig, BertForSequenceClassification
+
+    cfg, sd_enc = read_checkpoint_dir(a.final_encoder)
+    cfg = BertConfig.from_dict({**cfg.to_dict(), "num_hidden_layers": layer})
+    wide = head.wide.buckets if head.wide is not None else 0
+    model = BertForSequenceClassification(cfg, len(LABELS), wide, 2)
+    own = model.bert.state_dict()
+    model.bert.load_state_dict({k: v for k, v in sd_enc.items() if k in own}, strict=True)
+    w = head.linear.weight.detach() / torch.from_numpy(sd).float()
+    model.classifier.weight.data = w
+    model.classifier.bias.data = head.linear.bias.detach() - w @ torch.from_numpy(mu).float()
+    if wide:
+        model.wide.table.weight.data = head.wide.table.weight.detach().clone()
+    out.mkdir(parents=True, exist_ok=True)
+    torch.save(model.state_dict(), out / "model.pt")
+    xinan = {"labels": LABELS, "max_len": a.engine_len, "init": str(a.final_encoder), "wide_buckets": wide,
+             "wide_ngrams": 2, "frozen_encoder": True, **meta}
+    (out / "config.json").write_text(json.dumps({"model_type": "bert", **cfg.to_dict(), "xinan": xinan}, indent=1))
+    (out / "tokenizer.json").write_text(json.dumps(wide_tok.to_json(), ensure_ascii=False), encoding="utf-8")
+    return model
+
+
 def group_folds(groups: list[str], k: int, seed: int) -> list[np.ndarray]:
     uniq = sorted(set(groups))
     rng = np.random.default_rng(seed)
@@ -215,11 +241,18 @@ def main() -> None:
     p.add_argument("--wide-lr", type=float, default=2e-2)
     p.add_argument("--wide-decay", type=float, default=1e-4)
     p.add_argument("--threads", type=int, default=1)
+    p.add_argument("--wide-tokenizer", choices=["char", "e5"], default="char",
+                   help="ids the wide part hashes: the shipped char tokenizer's, or e5's pieces (what a shipped e5 model sees)")
+    p.add_argument("--final", default=None, metavar="LAYER:WIDE:SYN_WEIGHT",
+                   help="after CV, train the engine-feature head on all dev (+ synthetic) items and write a final folder")
+    p.add_argument("--final-encoder", type=Path, default=ROOT / "runs/e5/L12",
+                   help="the full-vocabulary import whose first LAYER layers the final folder keeps")
     a = p.parse_args()
     torch.set_num_threads(a.threads)
     dev, syn = load_dev(a.dev), load_synthetic(a.synthetic)
     feats = features(a, dev + syn, a.out / "features.npz")
-    char_tok = Tokenizer.load(a.char_tokenizer)
+    # The wide part's ids: with e5 pieces the final folder must use the same vocabulary (--final-encoder's).
+    char_tok = Tokenizer.load(a.char_tokenizer) if a.wide_tokenizer == "char" else load_any(a.final_encoder / "tokenizer.json")
     wide_all = encode_dev(dev + syn, char_tok)
     labels = np.array([it["label"] for it in dev + syn])
     n_dev = len(dev)
@@ -270,6 +303,25 @@ def main() -> None:
                           f"binF1 {row['binary_f1'] * 100:.1f} recall {row['dev_recall']} "
                           f"syn {row['syn_recall_harmful']} ({time.time() - t0:.0f}s)", flush=True)
                     (a.out / "results.json").write_text(json.dumps(results, indent=1))
+    if a.final:
+        layer, wide, sw = a.final.split(":")
+        layer, wide, sw = int(layer), int(wide), float(sw)
+        x_all = feats[f"engine{layer}"]
+        tr = list(range(n_dev)) + ([n_dev + i for i in range(len(syn))] if sw > 0 else [])
+        mu, sd = x_all[tr].mean(0), x_all[tr].std(0) + 1e-6
+        x = torch.from_numpy((x_all - mu) / sd).float()
+        head = train_head(x[tr], [wide_all[i] for i in tr] if wide else None, labels[tr].tolist(),
+                          [1.0 if i < n_dev else sw for i in tr], a, a.seed, char_tok)
+        out = a.out / f"final-L{layer}-wide{wide}-syn{sw}"
+        model = write_final(a, head, mu, sd, layer, char_tok, out,
+                            {"probe": f"engine L{layer} wide {wide} syn {sw}", "epochs": a.epochs, "lr": a.lr})
+        # Check: the assembled model reproduces the head's predictions on dev from the raw input.
+        model.eval()
+        with torch.no_grad():
+            ids, att, types = collate(wide_all[:64], char_tok, a.engine_len)
+            full = model(ids, att, types)[0].argmax(-1).numpy()
+        probe = predict(head, x[:64], wide_all[:64] if wide else None, char_tok)
+        print(f"final folder {out}: agrees with the probe head on {int((full == probe).sum())}/64 dev items", flush=True)
 
 
 if __name__ == "__main__":
