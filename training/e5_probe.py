@@ -228,7 +228,7 @@ def main() -> None:
     p.add_argument("--kinds", nargs="+", default=["reply", "engine"], choices=["reply", "pair", "engine"],
                    help="inputs to embed (engine: the app's own input format, which a shipped model would see)")
     p.add_argument("--engine-len", type=int, default=128)
-    p.add_argument("--feats", nargs="+", default=["reply", "engine", "reply+engine"])
+    p.add_argument("--feats", nargs="*", default=["reply", "engine", "reply+engine"], help="(none: only --final)")
     p.add_argument("--layers", type=int, nargs="+", default=list(LAYERS))
     p.add_argument("--wide", type=int, nargs="+", default=[0, 1], help="0: e5 features only; 1: plus the wide part")
     p.add_argument("--syn-weights", type=float, nargs="+", default=[0.0, 0.3, 1.0])
