@@ -92,10 +92,13 @@ test('format csv with unknown headers: column mapping, then HTML report', async 
   await confirmImport(page);
   await scoreAll(page, 'unknown-headers.csv');
   const rows = jsonlRows((await exportText(page, /^JSONL$/)).text);
-  await page.getByLabel('threshold').fill('0.5');
-  const over = rows.filter((r) => (r.p_unsafe as number) >= 0.5).length;
-  assertEqual(await matchingCount(page), over, 'threshold filter keeps items with P(unsafe) ≥ 0.5');
-  await page.getByLabel('threshold').fill('0');
+  // One definition of unsafe: moving the threshold moves "unsafe only" with it.
+  await page.getByLabel(/只看不安全/).check();
+  await page.getByLabel('不安全判定阈值').fill('0.6');
+  const over = rows.filter((r) => (r.p_unsafe as number) >= 0.6).length;
+  await page.waitForFunction((n) => /(\d+)/.exec(document.querySelector('[data-testid=matching-count]')?.textContent ?? '')?.[1] === String(n), over);
+  await page.getByLabel('不安全判定阈值').fill('0.5');
+  await page.getByLabel(/只看不安全/).uncheck();
   const html = (await exportText(page, /HTML/)).text;
   assert(html.includes('<meta name="xinan:') || html.includes('xinan-report'), 'HTML report identifies itself');
   assert(html.includes(MODEL_SHA), 'HTML report carries the model SHA-256');
