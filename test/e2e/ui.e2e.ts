@@ -42,6 +42,8 @@ function userData(): string[] {
 
 async function checkLanguage(page: Page, lang: 'zh' | 'en', where: string): Promise<void> {
   const texts = await uiTexts(page);
+  // The check reads the page: it must see the panel headings of the language it checks.
+  assert(texts.includes(lang === 'zh' ? '数据集' : 'Datasets'), `${where}: UI text was read (${texts.length} strings)`);
   const data = userData();
   const ids = SAMPLE_RECORDS.map((r) => r.id);
   if (lang === 'zh') {
@@ -112,12 +114,12 @@ test('ui: reload reopens the dataset and tab that were open', async ({ page, ori
   await oneClickSample(page);
   await page.getByRole('tab', { name: /危机回应/ }).click();
   await page.locator('[data-testid=crisis-panel][data-phase=ready]').waitFor({ timeout: 180_000 });
-  await page.reload();
+  await page.reload({ waitUntil: 'domcontentloaded' }); // then wait for UI state, not for every model file
   await page.getByRole('heading', { name: `结果: ${SAMPLE_NAME}` }).waitFor();
   await page.locator('[role=tab][aria-selected=true]', { hasText: '危机回应' }).waitFor();
   await page.locator('[data-testid=crisis-panel][data-phase=ready]').waitFor({ timeout: 180_000 });
   await page.getByRole('tab', { name: /安全分类/ }).click();
-  await page.reload();
+  await page.reload({ waitUntil: 'domcontentloaded' }); // then wait for UI state, not for every model file
   await page.locator('[role=tab][aria-selected=true]', { hasText: '安全分类' }).waitFor();
   await page.getByTestId('dialogue-row').nth(8).waitFor();
 });
