@@ -3,7 +3,7 @@
  * chosen (zh and en), reload returning to the open dataset and tab, the phone layout, and a
  * two-column 问题,回答 CSV.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
@@ -70,6 +70,9 @@ test('ui: one click imports and scores the sample; zh and en show no string of t
   await dataset(page, SAMPLE_NAME).getByTestId('dataset-status').filter({ hasText: '已评估 9/9' }).waitFor();
   assert(await dataset(page, SAMPLE_NAME).getByRole('button', { name: '已全部评估' }).isDisabled(), 'the score button says all are scored');
   await page.locator('summary', { hasText: '混淆矩阵' }).click();
+  await page.getByTestId('model-card').locator('summary').click();
+  await page.getByTestId('crisis-model-card').locator('summary').click();
+  await page.getByTestId('rarely-predicted').waitFor();
   await checkLanguage(page, 'zh', 'results');
   await page.getByTestId('dialogue-row').first().getByRole('button').first().click();
   await page.getByTestId('turn').first().waitFor();
@@ -158,4 +161,19 @@ test('ui: a two-column 问题,回答 CSV imports as message/reply pairs', async 
   await page.getByTestId('preview-turns').filter({ hasText: '我最近总是失眠。' }).waitFor();
   await confirmImport(page);
   await page.locator('[role=tab][aria-selected=true]', { hasText: '危机回应' }).waitFor();
+});
+
+const DEV = '../shared/data/dialoguesafety/dev.json';
+
+test('ui: importing the 8-class model\'s training data (dev.json) warns that its accuracy there means nothing', async ({ page, origin }) => {
+  if (!existsSync(DEV)) {
+    console.log('    (skipped: ../shared/data/dialoguesafety/dev.json is absent)');
+    return;
+  }
+  await openApp(page, origin);
+  await chooseFile(page, DEV);
+  await confirmImport(page);
+  await page.getByTestId('training-overlap').filter({ hasText: '599/599' }).waitFor();
+  await page.getByRole('button', { name: 'English' }).click();
+  await page.getByTestId('training-overlap').filter({ hasText: "599/599 replies of this dataset are in the 8-class model's training data" }).waitFor();
 });

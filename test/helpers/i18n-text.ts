@@ -12,6 +12,7 @@ export const ZH_LATIN_WHITELIST: readonly RegExp[] = [
   /^[A-Z]$/, // spreadsheet columns A, B
   /^\.?(xls|xlsx|csv)$/,
   /^(context|response|label|messages|role|content|type|id)$/, // field names inside files, as written there
+  /^(dev\.json|train\.jsonl|valid|test|SMILECHAT|PsySUICIDE)$/, // training data names in the model cards
   /^xinan[-\w.]*$/, // model ids, e.g. xinan-safety-zh
   /^[a-f0-9]{8,}$/, // hashes
   /^(dialoguesafety-json|chat-json|chat-jsonl|csv|text|xlsx)$/, // format ids shown in the dataset list

@@ -3,6 +3,7 @@ import { getContext, setContext } from 'svelte';
 import type { I18n } from '../i18n/i18n.svelte';
 import type { CrisisResults } from './crisis-results.svelte';
 import type { Importer } from './importer.svelte';
+import type { ModelCards } from './model-card.svelte';
 import type { Results } from './results.svelte';
 import type { Scorer } from './scorer.svelte';
 import type { Workspace } from './workspace.svelte';
@@ -14,6 +15,7 @@ export interface AppState {
   scorer: Scorer;
   results: Results;
   crisis: CrisisResults;
+  cards: ModelCards;
 }
 
 const KEY = Symbol('xinan-app');

@@ -7,7 +7,7 @@ import { evidenceSpans, highlightSegments, occlude, predictedClassTarget, type S
 import { binaryReport, classificationReport, cohenKappa, type ClassificationReport } from '../metrics';
 import { getDialogues, getItems, getScores, type StoredDialogue, type StoredItem, type StoredScore } from '../storage';
 import { NUM_LABELS, SAFE_LABEL } from '../taxonomy';
-import { exportCsv, exportHtmlReport, exportJsonl, type Dataset, type ScoredItem } from '../transcripts';
+import { countOverlap, exportCsv, exportHtmlReport, exportJsonl, type Dataset, type ScoredItem } from '../transcripts';
 import { downloadText, exportBaseName } from './download';
 import { toUiError, type UiError } from './errors';
 import { byRisk, isFiltering, matches, NO_FILTERS, type Filters } from './filters';
@@ -58,6 +58,10 @@ export class Results {
   view = $state<ResultsView>('safety');
   /** Evidence for an item's 8-class label, by item id: the reply cut into plain/highlighted segments. */
   evidence = $state.raw<Map<string, Segment[]>>(new Map());
+  /** Items of the open dataset found in the 8-class model's training data (undefined until checked). */
+  trainingOverlap = $state<number | undefined>(undefined);
+  /** Fingerprints of the model's training items (ModelCards), set by the app once loaded. */
+  trainingPrints: () => Promise<ReadonlySet<string>> = async () => new Set();
   /** Item whose evidence is being computed. */
   explaining = $state<string | undefined>(undefined);
   #workspace: Workspace;
@@ -91,7 +95,18 @@ export class Results {
     this.dialogues = dialogues;
     this.items = items;
     this.scores = new Map();
+    this.trainingOverlap = undefined;
+    void this.#checkOverlap(dataset.id, items);
     await this.reloadScores();
+  }
+
+  async #checkOverlap(datasetId: string, items: readonly StoredItem[]): Promise<void> {
+    try {
+      const n = await countOverlap(items, await this.trainingPrints());
+      if (this.dataset?.id === datasetId) this.trainingOverlap = n;
+    } catch {
+      // Without the card's fingerprints there is nothing to warn about.
+    }
   }
 
   close(): void {

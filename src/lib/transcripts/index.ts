@@ -11,3 +11,4 @@ export { exportCsv, CSV_COLUMNS } from './export/csv.ts';
 export { exportJsonl, JSONL_TYPE } from './export/jsonl.ts';
 export { exportHtmlReport, escapeHtml, HTML_REPORT_TYPE } from './export/html.ts';
 export { toExportRow, type ExportMeta, type ExportRow, type Provenance } from './export/rows.ts';
+export { countOverlap, fingerprint, fingerprintKey } from './fingerprint.ts';
