@@ -23,7 +23,13 @@ function table(md: string, header: RegExp): string[][] {
   const start = lines.findIndex((l) => header.test(l));
   if (start < 0) throw new Error(`no table matching ${header}`);
   const rows: string[][] = [];
-  for (let i = start + 2; i < lines.length && lines[i].startsWith('|'); i++) rows.push(lines[i].split('|').slice(1, -1).map((c) => c.trim()));
+  for (let i = start + 2; i < lines.length && lines[i].startsWith('|'); i++)
+    rows.push(
+      lines[i]
+        .split('|')
+        .slice(1, -1)
+        .map((c) => c.trim()),
+    );
   return rows;
 }
 
@@ -41,7 +47,12 @@ function need(m: RegExpExecArray | null, what: string): RegExpExecArray {
 
 async function safetyCard(): Promise<object> {
   const md = readFileSync('models/xinan-safety-zh/README.md', 'utf8');
-  const perClass = table(md, /^\| id \| class \| precision \| recall/).map((r) => ({ id: Number(r[0]), precision: num(r[2]), recall: num(r[3]), support: Number(r[5]) }));
+  const perClass = table(md, /^\| id \| class \| precision \| recall/).map((r) => ({
+    id: Number(r[0]),
+    precision: num(r[2]),
+    recall: num(r[3]),
+    support: Number(r[5]),
+  }));
   const headline = table(md, /^\| system \| data \/ protocol \| accuracy/).find((r) => r[0].includes('xinan-safety-zh'));
   if (!headline) throw new Error('model card: headline row not found');
   const items = Number(need(/the (\d+) labeled items of/.exec(md), 'training item count')[1]);
@@ -79,7 +90,13 @@ function crisisCard(): object {
     trainedOn: { name: 'PsyCrisis train.jsonl', items },
     evaluation: { folds: 5, nested: true, data: 'train.jsonl', seed: 0 },
     perDimension: dims,
-    seekerRisk: { trainedOn: { name: 'PsySUICIDE valid/test', items: seekerItems }, accuracy: seekerAcc, threshold: 0.3, recall: num(at[1]), precision: num(at[2]) },
+    seekerRisk: {
+      trainedOn: { name: 'PsySUICIDE valid/test', items: seekerItems },
+      accuracy: seekerAcc,
+      threshold: 0.3,
+      recall: num(at[1]),
+      precision: num(at[2]),
+    },
   };
 }
 

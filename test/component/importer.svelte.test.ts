@@ -8,7 +8,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { getItems } from '../../src/lib/storage/index.ts';
 import { Importer } from '../../src/lib/state/importer.svelte.ts';
 import { Workspace } from '../../src/lib/state/workspace.svelte.ts';
-import { enText, skippedEn } from '../helpers/i18n-text.ts';
+import { enText } from '../helpers/i18n-text.ts';
 
 const FIXTURES = 'test/fixtures/transcripts';
 const file = (name: string) => new File([readFileSync(`${FIXTURES}/${name}`)], name);

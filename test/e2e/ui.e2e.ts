@@ -47,7 +47,9 @@ async function checkLanguage(page: Page, lang: 'zh' | 'en', where: string): Prom
   const data = userData();
   const ids = SAMPLE_RECORDS.map((r) => r.id);
   if (lang === 'zh') {
-    const bad = texts.filter((s) => !data.some((d) => d.includes(s) || s.includes(d))).flatMap((s) => strayLatin(s, [...ids, SAMPLE_NAME]).map((w) => `${w} in "${s}"`));
+    const bad = texts
+      .filter((s) => !data.some((d) => d.includes(s) || s.includes(d)))
+      .flatMap((s) => strayLatin(s, [...ids, SAMPLE_NAME]).map((w) => `${w} in "${s}"`));
     assertEqual(bad, [], `${where}: no Latin-only UI text in zh mode`);
   } else {
     const bad = texts.filter((s) => s !== '中文' && strayCjk(s, data));
@@ -165,7 +167,7 @@ test('ui: a two-column 问题,回答 CSV imports as message/reply pairs', async 
 
 const DEV = '../shared/data/dialoguesafety/dev.json';
 
-test('ui: importing the 8-class model\'s training data (dev.json) warns that its accuracy there means nothing', async ({ page, origin }) => {
+test("ui: importing the 8-class model's training data (dev.json) warns that its accuracy there means nothing", async ({ page, origin }) => {
   if (!existsSync(DEV)) {
     console.log('    (skipped: ../shared/data/dialoguesafety/dev.json is absent)');
     return;
@@ -175,5 +177,8 @@ test('ui: importing the 8-class model\'s training data (dev.json) warns that its
   await confirmImport(page);
   await page.getByTestId('training-overlap').filter({ hasText: '599/599' }).waitFor();
   await page.getByRole('button', { name: 'English' }).click();
-  await page.getByTestId('training-overlap').filter({ hasText: "599/599 replies of this dataset are in the 8-class model's training data" }).waitFor();
+  await page
+    .getByTestId('training-overlap')
+    .filter({ hasText: "599/599 replies of this dataset are in the 8-class model's training data" })
+    .waitFor();
 });

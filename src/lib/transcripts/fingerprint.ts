@@ -23,7 +23,10 @@ export async function fingerprint(context: readonly Turn[], response: string): P
 }
 
 /** How many of the items have a fingerprint in `known`. */
-export async function countOverlap(items: readonly { context: readonly Turn[]; response: string }[], known: ReadonlySet<string>): Promise<number> {
+export async function countOverlap(
+  items: readonly { context: readonly Turn[]; response: string }[],
+  known: ReadonlySet<string>,
+): Promise<number> {
   if (known.size === 0) return 0;
   const prints = await Promise.all(items.map((it) => fingerprint(it.context, it.response)));
   return prints.filter((p) => known.has(p)).length;

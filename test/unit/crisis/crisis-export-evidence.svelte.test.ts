@@ -28,8 +28,20 @@ async function opened() {
   const recs = buildDataset(
     {
       dialogues: [
-        { id: 'a', turns: [{ speaker: 'seeker', text: '我想死' }, { speaker: 'supporter', text: '你一定很难受。我在这里。' }] },
-        { id: 'b', turns: [{ speaker: 'seeker', text: '今天天气不错' }, { speaker: 'supporter', text: '是啊。' }] },
+        {
+          id: 'a',
+          turns: [
+            { speaker: 'seeker', text: '我想死' },
+            { speaker: 'supporter', text: '你一定很难受。我在这里。' },
+          ],
+        },
+        {
+          id: 'b',
+          turns: [
+            { speaker: 'seeker', text: '今天天气不错' },
+            { speaker: 'supporter', text: '是啊。' },
+          ],
+        },
       ],
       skipped: [],
       format: 'csv',
@@ -37,7 +49,10 @@ async function opened() {
     { id: 'ds', name: 'x.csv', sourceFile: 'x.csv', createdAt: 1 },
   );
   await importDataset(db, recs);
-  const c = new CrisisResults({ db: async () => db }, { makeState: () => new CrisisState({ crisis, seekerRisk }), identities: async () => [id('xinan-crisis-zh'), id('seeker-risk')] });
+  const c = new CrisisResults(
+    { db: async () => db },
+    { makeState: () => new CrisisState({ crisis, seekerRisk }), identities: async () => [id('xinan-crisis-zh'), id('seeker-risk')] },
+  );
   await c.open(recs.dataset, await getItems(db, 'ds'));
   return c;
 }
@@ -48,7 +63,10 @@ describe('crisis export and agreement', () => {
     expect(c.state!.evidence.size).toBe(0);
     await c.export('csv', 'x.csv');
     expect(c.error).toBeUndefined();
-    const rows = Papa.parse<Record<string, string>>(downloads.at(-1)!.text.replace(/^\uFEFF/, ''), { header: true, skipEmptyLines: true }).data;
+    const rows = Papa.parse<Record<string, string>>(downloads.at(-1)!.text.replace(/^\uFEFF/, ''), {
+      header: true,
+      skipEmptyLines: true,
+    }).data;
     expect(rows).toHaveLength(1);
     expect(rows[0].empathy).toBe('1');
     expect(rows[0].evidence_empathy).toBe('你一定很难受。');

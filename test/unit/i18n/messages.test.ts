@@ -32,7 +32,9 @@ describe('messages', () => {
   });
 
   it('no Latin-only words in zh strings outside the whitelist, no CJK in en strings', () => {
-    const badZh = (keys(ZH) as MessageKey[]).filter((k) => !OTHER_LANGUAGE.includes(k)).flatMap((k) => strayLatin(ZH[k].replace(/\{\w+\}/g, '')).map((w) => `${k}: ${w}`));
+    const badZh = (keys(ZH) as MessageKey[])
+      .filter((k) => !OTHER_LANGUAGE.includes(k))
+      .flatMap((k) => strayLatin(ZH[k].replace(/\{\w+\}/g, '')).map((w) => `${k}: ${w}`));
     expect(badZh).toEqual([]);
     const badEn = (keys(EN) as MessageKey[]).filter((k) => !OTHER_LANGUAGE.includes(k) && strayCjk(EN[k]));
     expect(badEn).toEqual([]);

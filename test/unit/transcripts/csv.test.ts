@@ -3,7 +3,7 @@ import { parseFile, previewTable } from '../../../src/lib/transcripts/import.ts'
 import { parseCsv } from '../../../src/lib/transcripts/parse/csv.ts';
 import { matchHeaders } from '../../../src/lib/transcripts/parse/table.ts';
 import { fixtureBytes, fixtureText } from '../../helpers/fixtures.ts';
-import { enText, skippedEn } from '../../helpers/i18n-text.ts';
+import { skippedEn } from '../../helpers/i18n-text.ts';
 
 describe('CSV', () => {
   it('groups rows by dialogue id, keeps quoted multi-line text, inherits empty ids', () => {

@@ -3,7 +3,7 @@ import { splitMarkedTurns } from '../../../src/lib/transcripts/parse/dialogue-sa
 import { parseJsonFile } from '../../../src/lib/transcripts/parse/json.ts';
 import { itemsFromDialogue } from '../../../src/lib/transcripts/model.ts';
 import { fixtureText } from '../../helpers/fixtures.ts';
-import { enText, skippedEn } from '../../helpers/i18n-text.ts';
+import { skippedEn } from '../../helpers/i18n-text.ts';
 
 describe('splitMarkedTurns', () => {
   it('splits on markers and treats unmarked leading text as the seeker', () => {

@@ -3,7 +3,7 @@ import { detectTextFormat } from '../../../src/lib/transcripts/detect.ts';
 import { ImportError } from '../../../src/lib/transcripts/errors.ts';
 import { assertImportSize, MAX_IMPORT_BYTES, parseFile, parseTextInput } from '../../../src/lib/transcripts/import.ts';
 import { fixtureBytes, fixtureText } from '../../helpers/fixtures.ts';
-import { enText, skippedEn } from '../../helpers/i18n-text.ts';
+import { enText } from '../../helpers/i18n-text.ts';
 
 async function importError(name: string, bytes = fixtureBytes(name)): Promise<ImportError> {
   try {

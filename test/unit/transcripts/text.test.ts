@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { matchPrefix, parseText } from '../../../src/lib/transcripts/parse/text.ts';
 import { fixtureText } from '../../helpers/fixtures.ts';
-import { enText, skippedEn } from '../../helpers/i18n-text.ts';
+import { skippedEn } from '../../helpers/i18n-text.ts';
 
 describe('plain-text transcripts', () => {
   it('splits dialogues on separators and keeps multi-line turns whole', () => {

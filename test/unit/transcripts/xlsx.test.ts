@@ -3,7 +3,7 @@ import { parseFile } from '../../../src/lib/transcripts/import.ts';
 import { parseXlsx } from '../../../src/lib/transcripts/parse/xlsx.ts';
 import { fixtureBytes } from '../../helpers/fixtures.ts';
 import { buildXlsx } from '../../helpers/xlsx.ts';
-import { enText, skippedEn } from '../../helpers/i18n-text.ts';
+import { skippedEn } from '../../helpers/i18n-text.ts';
 
 describe('XLSX', () => {
   it('reads the PsyCrisis layout: A = seeker, B = reply, header row skipped', async () => {
