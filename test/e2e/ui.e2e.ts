@@ -104,7 +104,7 @@ test('ui: a bad import in zh explains itself in Chinese, in en in English', asyn
   writeFileSync(bad, 'dialogue_id,speaker,text\nd1,来访者,你好\nd1,旁白,天黑了\nd1,咨询师,你好，想聊什么？\n');
   await chooseFile(page, bad);
   const skipped = page.getByTestId('skipped');
-  await skipped.filter({ hasText: '第 3 行：无法识别的说话人“旁白”' }).waitFor();
+  await skipped.filter({ hasText: '第 3 行：无法识别的说话人 "旁白"' }).waitFor();
   await page.getByRole('button', { name: 'English' }).click();
   await skipped.filter({ hasText: 'row 3: unknown speaker "旁白"' }).waitFor();
   await page.getByRole('button', { name: '中文' }).click();

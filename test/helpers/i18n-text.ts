@@ -11,7 +11,7 @@ export const ZH_LATIN_WHITELIST: readonly RegExp[] = [
   /^(Cohen|Fleiss|κ|F1|P|n|N|MB|NUL|LLM|Excel|true|false|correct|wrong|seeker|supporter|English)$/,
   /^[A-Z]$/, // spreadsheet columns A, B
   /^\.?(xls|xlsx|csv)$/,
-  /^(context|response|label|messages|role|content|type|id)$/, // field names inside files, as written there
+  /^(context|response|label|messages|role|content|type|version|id)$/, // field names inside files, as written there
   /^(dev\.json|train\.jsonl|valid|test|SMILECHAT|PsySUICIDE)$/, // training data names in the model cards
   /^xinan[-\w.]*$/, // model ids, e.g. xinan-safety-zh
   /^[a-f0-9]{8,}$/, // hashes

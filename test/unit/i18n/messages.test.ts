@@ -41,8 +41,8 @@ describe('messages', () => {
   });
 
   it('messages nest: a skipped record reads in either language', () => {
-    const m = msg('whereIs', { where: msg('whereRow', { n: 4 }), reason: msg('skipUnknownSpeaker', { speaker: 'narrator' }) });
+    const m = msg('whereIs', { where: msg('whereRow', { n: 4 }), reason: msg('skipUnknownSpeaker', { speaker: '"narrator"' }) });
     expect(enText(m)).toBe('row 4: unknown speaker "narrator"');
-    expect(formatMsg(m, ZH)).toBe('第 4 行：无法识别的说话人“narrator”');
+    expect(formatMsg(m, ZH)).toBe('第 4 行：无法识别的说话人 "narrator"');
   });
 });
