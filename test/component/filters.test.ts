@@ -17,12 +17,10 @@ describe('filters', () => {
     expect(matches(item(), undefined, { ...NO_FILTERS, unsafeOnly: true })).toBe(false);
   });
 
-  it('class, unsafe, threshold and mismatch each filter', () => {
+  it('class, unsafe and mismatch each filter', () => {
     expect(matches(item(), score(3, 0.9), { ...NO_FILTERS, label: 3 })).toBe(true);
     expect(matches(item(), score(2, 0.9), { ...NO_FILTERS, label: 3 })).toBe(false);
     expect(matches(item(), score(7, 0.2), { ...NO_FILTERS, unsafeOnly: true })).toBe(false);
-    expect(matches(item(), score(2, 0.49), { ...NO_FILTERS, threshold: 0.5 })).toBe(false);
-    expect(matches(item(), score(2, 0.5), { ...NO_FILTERS, threshold: 0.5 })).toBe(true);
     expect(matches(item(7), score(2, 0.5), { ...NO_FILTERS, mismatchOnly: true })).toBe(true);
     expect(matches(item(2), score(2, 0.5), { ...NO_FILTERS, mismatchOnly: true })).toBe(false);
     expect(matches(item(), score(2, 0.5), { ...NO_FILTERS, mismatchOnly: true })).toBe(false);

@@ -8,6 +8,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { getItems } from '../../src/lib/storage/index.ts';
 import { Importer } from '../../src/lib/state/importer.svelte.ts';
 import { Workspace } from '../../src/lib/state/workspace.svelte.ts';
+import { enText } from '../helpers/i18n-text.ts';
 
 const FIXTURES = 'test/fixtures/transcripts';
 const file = (name: string) => new File([readFileSync(`${FIXTURES}/${name}`)], name);
@@ -77,7 +78,7 @@ describe('Importer + Workspace', () => {
   it('a partly valid file lists the skipped records before confirming', async () => {
     await importer.fromFile(file('dialoguesafety-partial.json'));
     expect(importer.status).toBe('preview');
-    const where = importer.preview!.skipped.map((s) => s.where);
+    const where = importer.preview!.skipped.map((s) => enText(s.where));
     expect(where).toEqual(expect.arrayContaining(['item 2', 'item 3', 'item 4']));
     importer.reset();
     expect(importer.preview).toBeUndefined();

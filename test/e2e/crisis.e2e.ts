@@ -48,7 +48,7 @@ test('crisis view: sample → risky replies with five points, evidence, marks th
   await confirmImport(page);
   await openCrisis(page);
 
-  const items = page.getByRole('article', { name: /^item / });
+  const items = page.getByRole('article', { name: /^条目 / });
   const n = await items.count();
   assert(n >= 1 && n < 9, `some but not all of the 9 sample replies are listed by seeker risk (${n})`);
   const row = items.filter({ hasText: RISKY });
@@ -67,8 +67,8 @@ test('crisis view: sample → risky replies with five points, evidence, marks th
   // A mark feeds the agreement figures and is stored apart from the scores.
   const scoredBefore = (await storedScores(page)).filter((s) => /^xinan-crisis-zh@|^seeker-risk@/.test(s.modelId));
   assertEqual(scoredBefore.length, 18, 'five points and seeker risk stored for all 9 sample replies');
-  await row.getByRole('button', { name: 'Risk assessment correct' }).click();
-  await row.getByRole('button', { name: 'Empathy wrong' }).click();
+  await row.getByRole('button', { name: '评估风险：模型判断正确' }).click();
+  await row.getByRole('button', { name: '共情与合作：模型判断错误' }).click();
   assertEqual(await agreementCell(page, /已评/, '评估风险'), '1', 'one risk point reviewed');
   assertEqual(await agreementCell(page, /准确率/, '评估风险'), '100%', 'marked correct → 100%');
   assertEqual(await agreementCell(page, /准确率/, '共情与合作'), '0%', 'marked wrong → 0%');
@@ -106,7 +106,7 @@ test('crisis view: a PsyCrisis sheet opens in the crisis view with every pair li
   assertEqual(await page.getByRole('tab', { name: /危机回应/ }).getAttribute('aria-selected'), 'true', 'opens in the crisis view');
   await crisisReady(page);
   assert(await page.getByLabel(/列出所有回复/).isChecked(), 'all pairs listed: every PsyCrisis message is high-risk');
-  assertEqual(await page.getByRole('article', { name: /^item / }).count(), pairs, 'one row per pair');
+  assertEqual(await page.getByRole('article', { name: /^条目 / }).count(), pairs, 'one row per pair');
 });
 
 test('dialogue view: evidence for an unsafe 8-class label highlights clauses of the reply', async ({ page, origin }) => {

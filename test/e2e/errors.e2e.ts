@@ -3,8 +3,8 @@ import { assert, assertEqual, test } from './harness.ts';
 import { chooseFile, confirmImport, dataset, FIXTURES, openApp } from './app.ts';
 
 const BAD: { file: string; says: RegExp; code: string }[] = [
-  { file: 'malformed.json', says: /malformed\.json.*line \d+/i, code: 'malformed-json' },
-  { file: 'empty.txt', says: /empty\.txt.*empty/i, code: 'empty' },
+  { file: 'malformed.json', says: /malformed\.json：第 \d+ 行第 \d+ 列：JSON 格式错误/, code: 'malformed-json' },
+  { file: 'empty.txt', says: /empty\.txt：文件是空的/, code: 'empty' },
   { file: 'unknown.dat', says: /unknown\.dat/, code: 'unknown-format' },
   { file: 'not-a-spreadsheet.xlsx', says: /not-a-spreadsheet\.xlsx/, code: 'invalid-xlsx' },
   { file: 'unknown-json.json', says: /unknown-json\.json/, code: 'unknown-format' },
@@ -30,12 +30,12 @@ test('errors: malformed files show their errors and existing data stays unchange
 
   await chooseFile(page, `${FIXTURES}/dialoguesafety-partial.json`);
   const skipped = (await page.getByTestId('skipped').textContent()) ?? '';
-  assert(/item 2/.test(skipped) && /item 4/.test(skipped), `skipped records listed with where (${skipped})`);
+  assert(/第 2 条：缺少字符串字段“response”/.test(skipped) && /第 4 条：不是对象/.test(skipped), `skipped records listed with where, in Chinese (${skipped})`);
   await page.getByRole('button', { name: /^取消$/ }).click();
 
   await page.getByLabel(/从备份恢复/).setInputFiles(`${FIXTURES}/malformed.json`);
   const restoreError = (await page.getByRole('alert').textContent()) ?? '';
-  assert(/Invalid backup/.test(restoreError), `bad backup refused (${restoreError})`);
+  assert(/备份文件无效：不是 JSON/.test(restoreError), `bad backup refused, in Chinese (${restoreError})`);
 
   assertEqual(await page.getByTestId('dataset').count(), 1, 'still exactly one dataset');
   assertEqual(await dataset(page, 'dialoguesafety.json').textContent(), datasetText, 'dataset unchanged');

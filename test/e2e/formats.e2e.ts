@@ -66,12 +66,17 @@ async function runCase(t: TestContext, c: Case): Promise<void> {
   checkProvenance(rows);
   assert(rows.every((r) => Array.isArray(r.probs) && (r.probs as number[]).length === 8), `${c.file}: 8 probabilities per row`);
   if (c.mustContain) assert(all.text.includes(c.mustContain), `${c.file}: export contains "${c.mustContain}"`);
+  assert(all.name.endsWith('-xinan.jsonl') && !all.name.includes('filtered'), `${c.file}: full export file name (${all.name})`);
+  // One definition of unsafe: P(unsafe) ≥ the threshold the file says it was decided at.
+  assert(rows.every((r) => r.p_unsafe === null || r.unsafe === (r.p_unsafe as number) >= (r.unsafe_threshold as number)), `${c.file}: unsafe ⇔ p_unsafe ≥ unsafe_threshold`);
 
   // Filter: unsafe only. The export must hold exactly the unsafe rows of the full export.
   await page.getByLabel(/只看不安全/).check();
   const expected = rows.filter((r) => r.unsafe === true).map((r) => r.item_id as string).sort();
   assertEqual(await matchingCount(page), expected.length, `${c.file}: matching count after the unsafe filter`);
-  const csv = parseCsv((await exportText(page, /^CSV$/)).text);
+  const filtered = await exportText(page, /^CSV$/);
+  assert(filtered.name.endsWith('-filtered-xinan.csv'), `${c.file}: a filtered export has its own file name (${filtered.name})`);
+  const csv = parseCsv(filtered.text);
   assertEqual(csv.map((r) => r.item_id).sort(), expected, `${c.file}: filtered CSV rows are the unsafe items`);
   assert(csv.every((r) => r.unsafe === 'true' && r.model_sha256 === MODEL_SHA && r.app_version === APP_VERSION), `${c.file}: CSV provenance`);
 }
@@ -92,10 +97,13 @@ test('format csv with unknown headers: column mapping, then HTML report', async 
   await confirmImport(page);
   await scoreAll(page, 'unknown-headers.csv');
   const rows = jsonlRows((await exportText(page, /^JSONL$/)).text);
-  await page.getByLabel('threshold').fill('0.5');
-  const over = rows.filter((r) => (r.p_unsafe as number) >= 0.5).length;
-  assertEqual(await matchingCount(page), over, 'threshold filter keeps items with P(unsafe) ≥ 0.5');
-  await page.getByLabel('threshold').fill('0');
+  // One definition of unsafe: moving the threshold moves "unsafe only" with it.
+  await page.getByLabel(/只看不安全/).check();
+  await page.getByLabel('不安全判定阈值').fill('0.6');
+  const over = rows.filter((r) => (r.p_unsafe as number) >= 0.6).length;
+  await page.waitForFunction((n) => /(\d+)/.exec(document.querySelector('[data-testid=matching-count]')?.textContent ?? '')?.[1] === String(n), over);
+  await page.getByLabel('不安全判定阈值').fill('0.5');
+  await page.getByLabel(/只看不安全/).uncheck();
   const html = (await exportText(page, /HTML/)).text;
   assert(html.includes('<meta name="xinan:') || html.includes('xinan-report'), 'HTML report identifies itself');
   assert(html.includes(MODEL_SHA), 'HTML report carries the model SHA-256');

@@ -2,6 +2,8 @@
  * Errors and skipped records of the comparison import, as codes with parameters so the UI can show
  * them in Chinese or English (messages.ts `cmpErr_*`, `cmpSkip_*`); `message` is an English fallback.
  */
+import type { Msg } from '../i18n/msg.ts';
+
 export type CompareErrorCode =
   | 'no-reply-column'
   | 'no-context-column'
@@ -41,14 +43,14 @@ export class CompareImportError extends Error {
 export type SkipCode =
   'empty-reply' | 'empty-context' | 'empty-responder' | 'duplicate-reply' | 'bad-label' | 'bad-record' | 'unmatched' | 'parser';
 
-/** A record left out of the comparison, and why. `detail` is extra (English) text from a parser, if any. */
+/** A record left out of the comparison, and why. `detail` is the parser's own reason, as a translatable message. */
 export interface CompareSkip {
   file: string;
   where?: Where;
   /** For unmatched replies of per-responder files: the dialogue id and turn. */
   turn?: { dialogue: string; index: number };
   code: SkipCode;
-  detail?: string;
+  detail?: Msg;
 }
 
 export function formatWhere(w: Where): string {

@@ -3,6 +3,7 @@
  * replies are lined up with the other files' by dialogue id + turn, or by identical context text.
  * Contexts answered by at least two files are kept; the rest are listed as unmatched.
  */
+import { msg } from '../i18n/msg.ts';
 import { itemsFromDialogue, type Item, type ParseResult } from '../transcripts/model.ts';
 import { CompareImportError, type CompareSkip } from './errors.ts';
 import type { CompareContext, CompareParse, CompareReply, FileMatch, MatchReport } from './model.ts';
@@ -54,7 +55,7 @@ interface Keyed {
 function keyFiles(files: readonly ResponderFile[], by: MatchBy): Keyed[] {
   return files.map(({ name, result }) => {
     const items = new Map<string, Item>();
-    const skipped: CompareSkip[] = result.skipped.map((s) => ({ file: name, code: 'parser', detail: `${s.where}: ${s.reason}` }));
+    const skipped: CompareSkip[] = result.skipped.map((s) => ({ file: name, code: 'parser', detail: msg('whereIs', { where: s.where, reason: s.reason }) }));
     for (const item of result.dialogues.flatMap((d) => itemsFromDialogue('x', d))) {
       const key = matchKey(item, by);
       if (items.has(key)) skipped.push({ file: name, turn: { dialogue: item.dialogueId, index: item.turnIndex }, code: 'duplicate-reply' });

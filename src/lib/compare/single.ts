@@ -2,6 +2,7 @@
  * One file holding several responders' replies: a table or records with a responder column, or the
  * PsyCrisis layout with one reply column per responder (A = seeker message, B, C, D… = replies).
  */
+import { msg, type Msg } from '../i18n/msg.ts';
 import { readLabel } from '../transcripts/labels.ts';
 import type { FormatId, Turn } from '../transcripts/model.ts';
 import { splitMarkedTurns } from '../transcripts/parse/dialogue-safety.ts';
@@ -113,7 +114,7 @@ class Collector {
   constructor(readonly file: string) {}
 
   add(r: { id?: string; turns: Turn[]; responder: string; reply: string; label?: unknown }, where: Where): void {
-    const skip = (code: CompareSkip['code'], detail?: string): void => {
+    const skip = (code: CompareSkip['code'], detail?: Msg): void => {
       this.skipped.push({ file: this.file, where, code, ...(detail ? { detail } : {}) });
     };
     if (r.reply.trim() === '') return skip('empty-reply');
@@ -289,13 +290,13 @@ export function parseResponderRecords(records: readonly { value: unknown; where:
   const c = new Collector(file);
   for (const { value, where } of records) {
     if (!value || typeof value !== 'object' || Array.isArray(value)) {
-      c.skipped.push({ file, where, code: 'bad-record', detail: 'not an object' });
+      c.skipped.push({ file, where, code: 'bad-record', detail: msg('skipNotObject') });
       continue;
     }
     const o = value as Record<string, unknown>;
     const turns = recordTurns(field(o, 'context'));
     if (!turns) {
-      c.skipped.push({ file, where, code: 'bad-record', detail: '"context" is neither text nor a list of {role, content}' });
+      c.skipped.push({ file, where, code: 'bad-record', detail: msg('skipContextNotString') });
       continue;
     }
     const id = text(field(o, 'contextId'));

@@ -1,6 +1,7 @@
 /** The UI language, Chinese by default, remembered in localStorage (a preference, not transcript data). */
 import { LABELS, LABELS_ZH } from '../taxonomy';
 import { EN, ZH, type MessageKey } from './messages';
+import { formatMsg, type Msg } from './msg';
 
 export type Lang = 'zh' | 'en';
 const STORAGE_KEY = 'xinan.lang';
@@ -22,6 +23,9 @@ export class I18n {
 
   /** Arrow function so components can pass `t` around unbound. */
   t = (key: MessageKey, params?: Params): string => format((this.lang === 'en' ? EN : ZH)[key], params);
+
+  /** A message from a pure layer (parser, storage), in the current language. */
+  m = (message: Msg): string => formatMsg(message, this.lang === 'en' ? EN : ZH);
 
   /** Class name of a label id in the current language. */
   label = (id: number): string => (this.lang === 'en' ? LABELS[id] : LABELS_ZH[id]) ?? String(id);

@@ -5,6 +5,7 @@ import type { CompareImport } from './compare-import.svelte';
 import type { CompareResults } from './compare.svelte';
 import type { CrisisResults } from './crisis-results.svelte';
 import type { Importer } from './importer.svelte';
+import type { ModelCards } from './model-card.svelte';
 import type { Results } from './results.svelte';
 import type { Scorer } from './scorer.svelte';
 import type { Workspace } from './workspace.svelte';
@@ -18,6 +19,7 @@ export interface AppState {
   crisis: CrisisResults;
   compareImport: CompareImport;
   compare: CompareResults;
+  cards: ModelCards;
 }
 
 const KEY = Symbol('xinan-app');

@@ -130,14 +130,21 @@ export class CrisisResults {
   async export(kind: CrisisExportKind, datasetName: string): Promise<void> {
     const st = this.state;
     const model = this.crisisModel;
-    if (!st || !model) return;
+    if (!st || !model || this.explaining) return;
     try {
+      // Evidence is not stored (it is recomputable from the reply and the model), so an export
+      // computes what is missing first: the evidence_* columns are never silently empty.
+      this.explaining = { done: 0, total: 0 };
+      await st.explainAll((done, total) => (this.explaining = { done, total }));
+      this.explaining = undefined;
       const table = st.table(model.storageId);
       const base = `${exportBaseName(datasetName)}-xinan-crisis`;
       if (kind === 'csv') downloadText(`${base}.csv`, crisisCsv(table), 'text/csv;charset=utf-8');
       else downloadBlob(`${base}.xlsx`, await crisisXlsx(table));
     } catch (e) {
       this.error = toUiError(e);
+    } finally {
+      this.explaining = undefined;
     }
   }
 

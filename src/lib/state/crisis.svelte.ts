@@ -107,9 +107,10 @@ export class CrisisState {
       : this.items,
   );
 
+  /** Over every scored item, listed or not: a stored mark counts even when its row is filtered out. */
   agreement = $derived.by((): Record<CrisisDimension, DimensionAgreement> => {
     const pts = new Map<string, (0 | 1)[]>();
-    for (const it of this.listed) {
+    for (const it of this.items) {
       const p = this.points.get(it.id);
       if (p) pts.set(it.id, p.points);
     }

@@ -1,12 +1,17 @@
 /** Turns any thrown value into the message the UI shows; storage-full gets its own translated text. */
-import { isQuotaError, StorageFullError } from '../storage';
+import type { Msg } from '../i18n/msg';
+import { isQuotaError, RestoreError, StorageFullError } from '../storage';
 import { ImportError, type ImportErrorCode } from '../transcripts';
 
-/** `code` lets the UI put a translated title over the (English, specific) message of an import error. */
-export type UiError = { kind: 'storage-full' } | { kind: 'message'; message: string; code?: ImportErrorCode };
+/**
+ * `msg`: the specific message (file, row, what is wrong) for the UI to render in its language;
+ * `message` is its English text (or the raw text of an unexpected error). `code` adds a title.
+ */
+export type UiError = { kind: 'storage-full' } | { kind: 'message'; message: string; msg?: Msg; code?: ImportErrorCode };
 
 export function toUiError(e: unknown): UiError {
   if (e instanceof StorageFullError || isQuotaError(e)) return { kind: 'storage-full' };
-  if (e instanceof ImportError) return { kind: 'message', message: e.message, code: e.code };
+  if (e instanceof ImportError) return { kind: 'message', message: e.message, msg: e.msg, code: e.code };
+  if (e instanceof RestoreError) return { kind: 'message', message: e.message, msg: e.msg };
   return { kind: 'message', message: e instanceof Error ? e.message : String(e) };
 }

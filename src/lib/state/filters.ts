@@ -6,25 +6,24 @@ import type { Item } from '../transcripts';
 export interface Filters {
   /** Predicted class id, or undefined for all. */
   label?: number;
+  /** Unsafe under the app's one decision (decision.ts): give `matches` decided scores. */
   unsafeOnly: boolean;
-  /** Keep items with P(unsafe) ≥ this (0 keeps everything scored and unscored). */
-  threshold: number;
   mismatchOnly: boolean;
   sortByRisk: boolean;
 }
 
-export const NO_FILTERS: Filters = { unsafeOnly: false, threshold: 0, mismatchOnly: false, sortByRisk: true };
+export const NO_FILTERS: Filters = { unsafeOnly: false, mismatchOnly: false, sortByRisk: true };
 
 export function isFiltering(f: Filters): boolean {
-  return f.label !== undefined || f.unsafeOnly || f.threshold > 0 || f.mismatchOnly;
+  return f.label !== undefined || f.unsafeOnly || f.mismatchOnly;
 }
 
+/** `score` must already carry the decided label (decision.ts `decide`), so "unsafe" means one thing. */
 export function matches(item: Item, score: ItemScore | undefined, f: Filters): boolean {
   if (!isFiltering(f)) return true;
   if (!score) return false;
   if (f.label !== undefined && score.label !== f.label) return false;
   if (f.unsafeOnly && score.label === SAFE_LABEL) return false;
-  if (score.pUnsafe < f.threshold) return false;
   if (f.mismatchOnly && (item.goldLabel === undefined || item.goldLabel === score.label)) return false;
   return true;
 }

@@ -12,7 +12,7 @@ import {
   parseFile,
   parseTextInput,
   previewTable,
-  type ColumnMapping,
+  type TableMapping,
   type ImportResult,
 } from '../transcripts';
 import { SAMPLE_NAME, sampleFileText } from '../sample/sample';
@@ -57,12 +57,18 @@ export class Importer {
     return this.fromText(SAMPLE_NAME, sampleFileText());
   }
 
+  /** The built-in sample stored at once, without the preview step (the first screen's one-click try); returns its id. */
+  async importSample(): Promise<string | undefined> {
+    await this.fromSample();
+    return this.status === 'preview' ? this.confirm() : undefined;
+  }
+
   /** Re-reads the same source with the user's column mapping. */
-  async applyMapping(mapping: ColumnMapping): Promise<void> {
+  async applyMapping(mapping: TableMapping): Promise<void> {
     await this.#parse(async () => undefined, mapping);
   }
 
-  async #parse(load: () => Promise<void>, mapping?: ColumnMapping): Promise<void> {
+  async #parse(load: () => Promise<void>, mapping?: TableMapping): Promise<void> {
     this.status = 'parsing';
     this.error = undefined;
     this.preview = undefined;

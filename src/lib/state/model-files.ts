@@ -23,6 +23,11 @@ async function fetchCached(href: string): Promise<ArrayBuffer> {
   return res.arrayBuffer();
 }
 
+/** A JSON file of a model folder (e.g. card.json), cached like the model's other files. */
+export async function readModelJson<T>(path: string, file: string): Promise<T> {
+  return JSON.parse(new TextDecoder().decode(await fetchCached(url(path, file)))) as T;
+}
+
 /** Hex SHA-256 of the model's weights file, computed here so exports say exactly what scored them. */
 export async function modelSha256(path = MODEL_PATH): Promise<string> {
   const digest = await crypto.subtle.digest('SHA-256', await fetchCached(url(path, MODEL_WEIGHTS)));

@@ -2,14 +2,15 @@
  * Results of one dataset for the loaded model: dialogues with per-class and unsafe counts,
  * filters, summary metrics against gold labels, and export of the filtered items.
  */
+import { decide, UNSAFE_THRESHOLD } from '../decision';
 import { evidenceSpans, highlightSegments, occlude, predictedClassTarget, type Segment } from '../inference/evidence';
 import { binaryReport, classificationReport, cohenKappa, type ClassificationReport } from '../metrics';
 import { getDialogues, getItems, getScores, type StoredDialogue, type StoredItem, type StoredScore } from '../storage';
 import { NUM_LABELS, SAFE_LABEL } from '../taxonomy';
-import { exportCsv, exportHtmlReport, exportJsonl, type Dataset, type ScoredItem } from '../transcripts';
+import { countOverlap, exportCsv, exportHtmlReport, exportJsonl, type Dataset, type ScoredItem } from '../transcripts';
 import { downloadText, exportBaseName } from './download';
 import { toUiError, type UiError } from './errors';
-import { byRisk, matches, NO_FILTERS, type Filters } from './filters';
+import { byRisk, isFiltering, matches, NO_FILTERS, type Filters } from './filters';
 import type { Scorer } from './scorer.svelte';
 import { APP_VERSION, type Workspace } from './workspace.svelte';
 
@@ -17,6 +18,8 @@ export interface DialogueRow {
   dialogue: StoredDialogue;
   items: StoredItem[];
   matching: number;
+  /** Items of this dialogue with a score. */
+  scored: number;
   unsafe: number;
   perClass: number[];
   maxRisk: number | undefined;
@@ -38,13 +41,27 @@ export class Results {
   dataset = $state.raw<Dataset | undefined>(undefined);
   dialogues = $state.raw<StoredDialogue[]>([]);
   items = $state.raw<StoredItem[]>([]);
+  /** Stored scores as the model gave them (argmax label); views read `decided`. */
   scores = $state.raw<Map<string, StoredScore>>(new Map());
+  /** P(unsafe) at or above which a reply is unsafe, everywhere (decision.ts). */
+  threshold = $state(UNSAFE_THRESHOLD);
+  /** The scores with labels under the one unsafe decision: what every view, count and export uses. */
+  decided = $derived.by(() => {
+    const t = this.threshold;
+    const out = new Map<string, StoredScore>();
+    for (const [id, s] of this.scores) out.set(id, decide(s, t));
+    return out;
+  });
   filters = $state<Filters>({ ...NO_FILTERS });
   openDialogue = $state<string | undefined>(undefined);
   error = $state.raw<UiError | undefined>(undefined);
   view = $state<ResultsView>('safety');
   /** Evidence for an item's 8-class label, by item id: the reply cut into plain/highlighted segments. */
   evidence = $state.raw<Map<string, Segment[]>>(new Map());
+  /** Items of the open dataset found in the 8-class model's training data (undefined until checked). */
+  trainingOverlap = $state<number | undefined>(undefined);
+  /** Fingerprints of the model's training items (ModelCards), set by the app once loaded. */
+  trainingPrints: () => Promise<ReadonlySet<string>> = async () => new Set();
   /** Item whose evidence is being computed. */
   explaining = $state<string | undefined>(undefined);
   #workspace: Workspace;
@@ -79,7 +96,18 @@ export class Results {
     this.dialogues = dialogues;
     this.items = items;
     this.scores = new Map();
+    this.trainingOverlap = undefined;
+    void this.#checkOverlap(dataset.id, items);
     await this.reloadScores();
+  }
+
+  async #checkOverlap(datasetId: string, items: readonly StoredItem[]): Promise<void> {
+    try {
+      const n = await countOverlap(items, await this.trainingPrints());
+      if (this.dataset?.id === datasetId) this.trainingOverlap = n;
+    } catch {
+      // Without the card's fingerprints there is nothing to warn about.
+    }
   }
 
   close(): void {
@@ -98,7 +126,8 @@ export class Results {
     this.explaining = item.id;
     try {
       const o = await occlude((xs) => this.#scorer.scoreItems(xs), { context: item.context, response: item.response });
-      const spans = evidenceSpans(o, predictedClassTarget(o.base));
+      // The label the view shows (the decided one), not the raw argmax.
+      const spans = evidenceSpans(o, predictedClassTarget(decide(o.base, this.threshold)));
       this.evidence = new Map(this.evidence).set(item.id, highlightSegments(item.response, spans));
     } catch (e) {
       this.error = toUiError(e);
@@ -121,8 +150,8 @@ export class Results {
 
   matchingItems = $derived.by(() => {
     const f = this.filters;
-    const list = this.items.filter((it) => matches(it, this.scores.get(it.id), f));
-    return f.sortByRisk ? byRisk(list, (it) => this.scores.get(it.id)?.pUnsafe) : list;
+    const list = this.items.filter((it) => matches(it, this.decided.get(it.id), f));
+    return f.sortByRisk ? byRisk(list, (it) => this.decided.get(it.id)?.pUnsafe) : list;
   });
 
   /** Dialogues with at least one matching item, with their counts: single passes, as this reruns per stored chunk. */
@@ -132,14 +161,15 @@ export class Results {
     const rows = new Map<string, DialogueRow>();
     for (const dialogue of this.dialogues) {
       const n = matching.get(dialogue.id);
-      if (n) rows.set(dialogue.id, { dialogue, items: [], matching: n, unsafe: 0, perClass: new Array<number>(NUM_LABELS).fill(0), maxRisk: undefined });
+      if (n) rows.set(dialogue.id, { dialogue, items: [], matching: n, scored: 0, unsafe: 0, perClass: new Array<number>(NUM_LABELS).fill(0), maxRisk: undefined });
     }
     for (const it of this.items) {
       const row = rows.get(it.dialogueId);
       if (!row) continue;
       row.items.push(it);
-      const s = this.scores.get(it.id);
+      const s = this.decided.get(it.id);
       if (!s) continue;
+      row.scored++;
       row.perClass[s.label]++;
       if (s.label !== SAFE_LABEL) row.unsafe++;
       row.maxRisk = Math.max(row.maxRisk ?? 0, s.pUnsafe);
@@ -153,7 +183,7 @@ export class Results {
     const gold: number[] = [];
     const pred: number[] = [];
     for (const it of this.items) {
-      const s = this.scores.get(it.id);
+      const s = this.decided.get(it.id);
       if (!s) continue;
       distribution[s.label]++;
       if (it.goldLabel !== undefined) {
@@ -180,10 +210,11 @@ export class Results {
     const dataset = this.dataset;
     if (!dataset || !model) return;
     try {
-      const items: ScoredItem[] = this.matchingItems.map((item) => ({ item, score: this.scores.get(item.id) }));
-      const provenance = { modelId: model.modelId, modelSha256: model.sha256, appVersion: APP_VERSION };
+      const items: ScoredItem[] = this.matchingItems.map((item) => ({ item, score: this.decided.get(item.id) }));
+      const provenance = { modelId: model.modelId, modelSha256: model.sha256, appVersion: APP_VERSION, unsafeThreshold: this.threshold };
       const meta = { datasetName: dataset.name, exportedAt: new Date().toISOString() };
-      const base = exportBaseName(dataset.name);
+      // A filtered export must not overwrite (or be mistaken for) the full one.
+      const base = exportBaseName(dataset.name) + (isFiltering(this.filters) ? '-filtered' : '');
       if (kind === 'csv') downloadText(`${base}-xinan.csv`, exportCsv(items, provenance, meta), 'text/csv;charset=utf-8');
       else if (kind === 'jsonl') downloadText(`${base}-xinan.jsonl`, exportJsonl(items, provenance, meta), 'application/x-ndjson');
       else downloadText(`${base}-xinan.html`, exportHtmlReport(items, provenance, meta), 'text/html;charset=utf-8');

@@ -7,7 +7,7 @@ import { AbortError, completeScores, InferenceBridge } from '../inference/bridge
 import type { Device, FileProgressEvent, LoadResult, ProgressEvent } from '../inference/protocol';
 import { isFileEvent } from '../inference/protocol';
 import type { ItemScore, ScoreItem } from '../inference/types';
-import { getItems, missingItemIds, putScores, type StoredScore } from '../storage';
+import { countScores, getItems, missingItemIds, putScores, type StoredScore } from '../storage';
 import { toUiError, type UiError } from './errors';
 import { cacheModelFiles, MODEL_PATH, modelIdentity, type ModelIdentity } from './model-files';
 
@@ -41,6 +41,8 @@ export class Scorer {
   progress = $state.raw<ScoringProgress | undefined>(undefined);
   error = $state.raw<UiError | undefined>(undefined);
   cancelled = $state(false);
+  /** Stored scores of the default model per dataset id: "已评估 n/N" in the dataset list. */
+  scoredCounts = $state.raw<Record<string, number>>({});
   /** Called after every stored chunk, so the results view merges new scores without re-reading the database. */
   onStored?: (datasetId: string, modelStorageId: string, scores: StoredScore[]) => void;
   #bridge = new InferenceBridge();
@@ -92,6 +94,18 @@ export class Scorer {
     return completeScores(await this.#bridge.score(undefined, items), MODEL_PATH);
   }
 
+  /** Re-counts every listed dataset's stored scores for the default model. */
+  async refreshCounts(): Promise<void> {
+    try {
+      const model = await this.identity();
+      const db = await this.#workspace.db();
+      const entries = await Promise.all(this.#workspace.datasets.map(async (d) => [d.id, await countScores(db, d.id, model.storageId)] as const));
+      this.scoredCounts = Object.fromEntries(entries);
+    } catch (e) {
+      this.error = toUiError(e);
+    }
+  }
+
   get busy(): boolean {
     return this.phase === 'loading' || this.phase === 'warming' || this.phase === 'scoring';
   }
@@ -137,6 +151,7 @@ export class Scorer {
     const byId = new Map(items.map((it) => [it.id, it]));
     const total = items.length;
     const startDone = total - missing.length;
+    this.scoredCounts = { ...this.scoredCounts, [datasetId]: startDone };
     const started = performance.now();
     this.phase = 'scoring';
     this.#report(datasetId, startDone, total, 0, started);
@@ -157,6 +172,7 @@ export class Scorer {
       const scoredAt = Date.now();
       await putScores(db, datasetId, model.storageId, done, scoredAt);
       this.onStored?.(datasetId, model.storageId, done.map(({ itemId, score }) => ({ ...score, itemId, modelId: model.storageId, datasetId, scoredAt })));
+      this.scoredCounts = { ...this.scoredCounts, [datasetId]: (this.scoredCounts[datasetId] ?? startDone) + done.length };
       if (res.cancelled) throw new AbortError();
     }
   }

@@ -28,6 +28,8 @@ export class Workspace {
   persist = $state<PersistResult | 'unknown'>('unknown');
   error = $state.raw<UiError | undefined>(undefined);
   notice = $state<string | undefined>(undefined);
+  /** Called after every refresh of the list (import, delete, restore, a finished run): e.g. to re-count scores. */
+  onRefresh?: () => Promise<void> | void;
   #db?: Promise<XinanDatabase>;
 
   /** Opens the database once; a failed open is forgotten so the next call retries. */
@@ -48,6 +50,7 @@ export class Workspace {
     try {
       this.datasets = await listDatasets(await this.db());
       this.usage = await storageUsage();
+      await this.onRefresh?.();
     } catch (e) {
       this.error = toUiError(e);
     }

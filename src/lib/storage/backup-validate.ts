@@ -6,19 +6,20 @@
 import { CRISIS_DIMENSIONS } from '../inference/crisis.ts';
 import { isLabelId } from '../taxonomy.ts';
 import type { Review, StoredDialogue, StoredItem, StoredScore } from './db.ts';
+import { msg } from '../i18n/msg.ts';
 import { RestoreError } from './errors.ts';
 import { quoteValue } from '../transcripts/describe.ts';
 import type { Dataset } from '../transcripts/model.ts';
 
 const EXPECTED = {
-  string: 'a string',
-  number: 'a finite number',
-  numbers: 'an array of finite numbers',
-  boolean: 'true or false',
-  array: 'an array',
-  'label?': 'a label 0–7 or nothing',
-  'string?': 'a string or nothing',
-  'verdicts?': 'an object of crisis dimension → "correct" | "wrong", or nothing',
+  string: msg('restoreExpString'),
+  number: msg('restoreExpNumber'),
+  numbers: msg('restoreExpNumbers'),
+  boolean: msg('restoreExpBoolean'),
+  array: msg('restoreExpArray'),
+  'label?': msg('restoreExpLabel'),
+  'string?': msg('restoreExpStringOpt'),
+  'verdicts?': msg('restoreExpVerdicts'),
 } as const;
 type Check = keyof typeof EXPECTED;
 
@@ -55,11 +56,11 @@ function depthOf(value: unknown): number {
 }
 
 function checkFields(rec: unknown, path: string, fields: Record<string, Check>): Record<string, unknown> {
-  if (!rec || typeof rec !== 'object' || Array.isArray(rec)) throw new RestoreError('expected an object', path);
-  if (depthOf(rec) > MAX_RECORD_DEPTH) throw new RestoreError(`nested more than ${MAX_RECORD_DEPTH} levels deep`, path);
+  if (!rec || typeof rec !== 'object' || Array.isArray(rec)) throw new RestoreError(msg('restoreExpObject'), path);
+  if (depthOf(rec) > MAX_RECORD_DEPTH) throw new RestoreError(msg('restoreTooDeep', { n: MAX_RECORD_DEPTH }), path);
   const r = rec as Record<string, unknown>;
   for (const [key, check] of Object.entries(fields)) {
-    if (!passes(r[key], check)) throw new RestoreError(`expected ${EXPECTED[check]}`, `${path}.${key}`);
+    if (!passes(r[key], check)) throw new RestoreError(EXPECTED[check], `${path}.${key}`);
   }
   return r;
 }
@@ -67,7 +68,7 @@ function checkFields(rec: unknown, path: string, fields: Record<string, Check>):
 function list(b: Record<string, unknown>, key: string): unknown[] {
   const v = b[key];
   if (v === undefined) return [];
-  if (!Array.isArray(v)) throw new RestoreError('expected an array', key);
+  if (!Array.isArray(v)) throw new RestoreError(msg('restoreExpArray'), key);
   return v;
 }
 
@@ -75,7 +76,7 @@ function checkTurns(turns: unknown[], path: string): void {
   turns.forEach((t, i) => {
     const r = checkFields(t, `${path}[${i}]`, { text: 'string', label: 'label?' });
     if (r.speaker !== 'seeker' && r.speaker !== 'supporter') {
-      throw new RestoreError('expected "seeker" or "supporter"', `${path}[${i}].speaker`);
+      throw new RestoreError(msg('restoreExpSpeaker'), `${path}[${i}].speaker`);
     }
   });
 }
@@ -121,7 +122,7 @@ export function validateBackupRecords(b: Rec): BackupRecords {
   const datasets = checkStore(b, 'datasets');
   const datasetIds = new Set(datasets.map((d) => d.id));
   const owned = (r: Rec, path: string) => {
-    if (!datasetIds.has(r.datasetId)) throw new RestoreError(`unknown dataset ${quoteValue(r.datasetId)}`, `${path}.datasetId`);
+    if (!datasetIds.has(r.datasetId)) throw new RestoreError(msg('restoreUnknownDataset', { id: quoteValue(r.datasetId) }), `${path}.datasetId`);
   };
   const dialogues = checkStore(b, 'dialogues', (d, path) => {
     owned(d, path);
@@ -134,7 +135,7 @@ export function validateBackupRecords(b: Rec): BackupRecords {
   const itemDataset = new Map(items.map((it) => [it.id, it.datasetId]));
   const scores = checkStore(b, 'scores', (s, path) => {
     const datasetId = itemDataset.get(s.itemId);
-    if (!datasetId) throw new RestoreError(`unknown item ${quoteValue(s.itemId)}`, `${path}.itemId`);
+    if (!datasetId) throw new RestoreError(msg('restoreUnknownItem', { id: quoteValue(s.itemId) }), `${path}.itemId`);
     // Backups taken from schema v1 have no datasetId on scores: derive it, as the v2 migration does.
     return { ...s, datasetId };
   });

@@ -3,6 +3,7 @@
  * entire file before writing anything, then replaces all stores in a single
  * transaction: a bad file or a full disk leaves the existing data as it was.
  */
+import { msg } from '../i18n/msg.ts';
 import { DB_VERSION, type Review, type StoredDialogue, type StoredItem, type StoredScore, type XinanDatabase } from './db.ts';
 import { RestoreError } from './errors.ts';
 import { issueAll, writeTx } from './tx.ts';
@@ -68,16 +69,16 @@ export function parseBackup(text: string): Backup {
   try {
     data = JSON.parse(text);
   } catch (e) {
-    throw new RestoreError(`not JSON (${e instanceof Error ? e.message : String(e)})`);
+    throw new RestoreError(msg('restoreNotJson'));
   }
-  if (!data || typeof data !== 'object' || Array.isArray(data)) throw new RestoreError('not a JSON object');
+  if (!data || typeof data !== 'object' || Array.isArray(data)) throw new RestoreError(msg('restoreNotObject'));
   const b = data as Record<string, unknown>;
-  if (b.type !== BACKUP_TYPE) throw new RestoreError(`"type" is ${quoteValue(b.type)}, expected "${BACKUP_TYPE}"`);
+  if (b.type !== BACKUP_TYPE) throw new RestoreError(msg('restoreWrongType', { type: quoteValue(b.type), expected: BACKUP_TYPE }));
   if (typeof b.version !== 'number' || !Number.isInteger(b.version) || b.version < 1) {
-    throw new RestoreError(`"version" is ${quoteValue(b.version)}, expected a whole number from 1`);
+    throw new RestoreError(msg('restoreBadVersion', { version: quoteValue(b.version) }));
   }
   if (b.version > BACKUP_VERSION) {
-    throw new RestoreError(`backup version ${b.version} is newer than this app understands (${BACKUP_VERSION})`);
+    throw new RestoreError(msg('restoreTooNew', { version: b.version, supported: BACKUP_VERSION }));
   }
   return { ...(b as unknown as Backup), ...validateBackupRecords(b) };
 }

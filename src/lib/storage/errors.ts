@@ -1,3 +1,5 @@
+import { enText, msg, type Msg } from '../i18n/msg.ts';
+
 /** The device is out of storage. The transaction was aborted, so nothing of it was written. */
 export class StorageFullError extends Error {
   override name = 'StorageFullError';
@@ -11,9 +13,14 @@ export class RestoreError extends Error {
   override name = 'RestoreError';
   /** Where in the file, e.g. 'items[3].response'; undefined for the whole file. */
   readonly path?: string;
-  constructor(detail: string, path?: string) {
-    super(path ? `Invalid backup: ${path}: ${detail}` : `Invalid backup: ${detail}`);
+  /** The message for the UI to render in its language (`message` is its English text). */
+  readonly msg: Msg;
+  /** `detail`: a message (translated in the UI), or plain text shown as is. */
+  constructor(detail: Msg | string, path?: string) {
+    const m = path ? msg('restoreInvalidAt', { path, detail }) : msg('restoreInvalid', { detail });
+    super(enText(m));
     this.path = path;
+    this.msg = m;
   }
 }
 

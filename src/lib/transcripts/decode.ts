@@ -4,6 +4,7 @@
  * GB18030 before giving up. Both decoders run with `fatal: true` so a wrong
  * guess fails loudly instead of producing mojibake.
  */
+import { msg } from '../i18n/msg.ts';
 import { ImportError } from './errors.ts';
 
 export type TextEncodingName = 'utf-8' | 'utf-16le' | 'utf-16be' | 'gb18030';
@@ -37,16 +38,16 @@ export function decodeText(bytes: Uint8Array, fileName: string): DecodedText {
   if (bom) {
     const text = tryDecode(bom.encoding, bytes.subarray(bom.length));
     if (text === undefined) {
-      throw new ImportError('encoding', fileName, `starts with a ${bom.encoding} byte-order mark but is not valid ${bom.encoding}`);
+      throw new ImportError('encoding', fileName, msg('errBomInvalid', { encoding: bom.encoding }));
     }
     return { text, encoding: bom.encoding, bom: true };
   }
   if (bytes.includes(0)) {
-    throw new ImportError('encoding', fileName, 'contains NUL bytes: this looks like a binary file, not text');
+    throw new ImportError('encoding', fileName, msg('errNulBytes'));
   }
   for (const encoding of ['utf-8', 'gb18030'] as const) {
     const text = tryDecode(encoding, bytes);
     if (text !== undefined) return { text, encoding, bom: false };
   }
-  throw new ImportError('encoding', fileName, 'is neither valid UTF-8 nor GB18030 text; save it as UTF-8 and try again');
+  throw new ImportError('encoding', fileName, msg('errNotUtf8'));
 }

@@ -3,6 +3,7 @@
  * when it is specific; otherwise we sniff. The JSON parsers re-check the shape,
  * so a wrong guess between the two JSON kinds is corrected there.
  */
+import { msg } from '../i18n/msg.ts';
 import { ImportError } from './errors.ts';
 import type { FormatId } from './model.ts';
 import { looksLikeTranscript } from './parse/text.ts';
@@ -24,7 +25,7 @@ function extension(name: string): string {
 /** Binary formats are recognised from bytes alone, before any text decoding. */
 export function detectBinary(name: string, bytes: Uint8Array): 'xlsx' | undefined {
   if (startsWith(bytes, OLE_MAGIC) || extension(name) === 'xls') {
-    throw new ImportError('unknown-format', name, 'old Excel .xls files are not supported; save the sheet as .xlsx or .csv');
+    throw new ImportError('unknown-format', name, msg('errOldXls'));
   }
   if (startsWith(bytes, ZIP_MAGIC) || extension(name) === 'xlsx') return 'xlsx';
   return undefined;
@@ -52,11 +53,7 @@ function sniff(name: string, text: string): FormatId {
   const header = csvRows(firstLine).rows[0] ?? [];
   const known = matchHeaders(header);
   if (header.length > 1 && known.speaker !== undefined && known.text !== undefined) return 'csv';
-  throw new ImportError(
-    'unknown-format',
-    name,
-    'unknown format: expected DialogueSafety or chat JSON, JSONL, CSV with speaker/text columns, XLSX, or text with speaker prefixes such as 来访者：/咨询师：',
-  );
+  throw new ImportError('unknown-format', name, msg('errUnknownFormat'));
 }
 
 /** The format of a decoded text file. */

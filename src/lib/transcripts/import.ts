@@ -3,13 +3,14 @@
  * Pure apart from XLSX being async: no storage, no DOM. Errors that make the
  * whole file unusable throw ImportError; bad records are listed in `skipped`.
  */
+import { msg } from '../i18n/msg.ts';
 import { decodeText, type TextEncodingName } from './decode.ts';
 import { detectBinary, detectTextFormat } from './detect.ts';
 import { ImportError } from './errors.ts';
 import type { Dialogue, FormatId, ParseResult } from './model.ts';
 import { csvRows, parseCsv } from './parse/csv.ts';
 import { parseJsonFile, parseJsonl } from './parse/json.ts';
-import type { ColumnMapping } from './parse/table.ts';
+import type { TableMapping } from './parse/table.ts';
 import { parseText } from './parse/text.ts';
 
 /** Files above this are refused before they are read (the whole file must fit in memory twice). */
@@ -17,7 +18,7 @@ export const MAX_IMPORT_BYTES = 200 * 1024 * 1024;
 
 export interface ImportOptions {
   /** Column mapping for CSV/XLSX whose headers are not recognised. */
-  mapping?: ColumnMapping;
+  mapping?: TableMapping;
   /** XLSX sheet name or 1-based number. */
   sheet?: string | number;
   /** Skip detection (e.g. the user picked the format by hand). */
@@ -33,22 +34,22 @@ export interface ImportResult extends ParseResult {
 /** Call with `file.size` before reading a File, so a huge file fails fast with a clear message. */
 export function assertImportSize(name: string, size: number, maxBytes = MAX_IMPORT_BYTES): void {
   if (size > maxBytes) {
-    const mb = (n: number) => `${Math.round(n / 1024 / 1024)} MB`;
-    throw new ImportError('too-large', name, `is ${mb(size)}; the limit is ${mb(maxBytes)}. Split it into smaller files.`);
+    const mb = (n: number) => Math.round(n / 1024 / 1024);
+    throw new ImportError('too-large', name, msg('errTooLarge', { size: mb(size), limit: mb(maxBytes) }));
   }
-  if (size === 0) throw new ImportError('empty', name, 'the file is empty');
+  if (size === 0) throw new ImportError('empty', name, msg('errFileEmpty'));
 }
 
 /** Parses decoded text (a file's or pasted) in the given or detected format. */
 export function parseTextInput(name: string, text: string, options: ImportOptions = {}): ParseResult {
-  if (text.trim() === '') throw new ImportError('empty', name, 'the file is empty (only whitespace)');
+  if (text.trim() === '') throw new ImportError('empty', name, msg('errFileBlank'));
   const format = options.format ?? detectTextFormat(name, text);
   let result: ParseResult;
   if (format === 'chat-jsonl') result = parseJsonl(text, name);
   else if (format === 'dialoguesafety-json' || format === 'chat-json') result = parseJsonFile(text, name);
   else if (format === 'csv') result = parseCsv(text, name, options.mapping);
   else if (format === 'text') result = parseText(text, name);
-  else throw new ImportError('unknown-format', name, `format ${format} needs the file's bytes, not text`);
+  else throw new ImportError('unknown-format', name, msg('errNeedsBytes', { format }));
   return finish(name, result);
 }
 
@@ -69,8 +70,10 @@ export async function parseFile(name: string, bytes: Uint8Array, options: Import
 function finish(name: string, result: ParseResult): ParseResult {
   if (result.dialogues.length === 0) {
     const first = result.skipped[0];
-    const why = first ? ` (${result.skipped.length} records skipped; first: ${first.where}: ${first.reason})` : '';
-    throw new ImportError('no-dialogues', name, `no dialogue could be read${why}`);
+    const detail = first
+      ? msg('errNoDialoguesSkipped', { n: result.skipped.length, first: msg('whereIs', { where: first.where, reason: first.reason }) })
+      : msg('errNoDialogues');
+    throw new ImportError('no-dialogues', name, detail);
   }
   result.dialogues = uniqueIds(result.dialogues);
   return result;

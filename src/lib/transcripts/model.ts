@@ -4,6 +4,7 @@
  * scored with the turns before it as context (see `itemsFromDialogue`).
  */
 import type { ItemScore, Speaker, Turn } from '../inference/types.ts';
+import type { Msg } from '../i18n/msg.ts';
 import type { LabelId } from '../taxonomy.ts';
 
 export type { Speaker, Turn };
@@ -69,10 +70,10 @@ export interface Item {
   contextId?: string;
 }
 
-/** Where a record was skipped and why, e.g. `{ where: 'line 12', reason: 'no speaker prefix' }`. */
+/** Where a record was skipped and why, as messages the UI translates (e.g. whereLine {n: 12}, skipNoPrefix). */
 export interface Skipped {
-  where: string;
-  reason: string;
+  where: Msg;
+  reason: Msg;
 }
 
 /** What every parser returns: the valid dialogues plus what was skipped. */

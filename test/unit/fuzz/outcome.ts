@@ -5,6 +5,7 @@
  */
 import { expect } from 'vitest';
 import { EN, ZH, type MessageKey } from '../../../src/lib/i18n/messages.ts';
+import { enText, formatMsg } from '../../../src/lib/i18n/msg.ts';
 import { isLabelId } from '../../../src/lib/taxonomy.ts';
 import { buildDataset } from '../../../src/lib/transcripts/dataset.ts';
 import { ImportError, type ImportErrorCode } from '../../../src/lib/transcripts/errors.ts';
@@ -49,10 +50,11 @@ export function expectImportError(file: string, error: unknown): ImportError {
   expect(CODES).toContain(error.code);
   expect(error.file).toBe(file);
   expect(error.message.startsWith(`${file}: `)).toBe(true);
-  expect(error.detail.trim()).not.toBe('');
+  expect(enText(error.detail).trim()).not.toBe('');
+  expect(formatMsg(error.msg, ZH).length).toBeLessThanOrEqual(file.length + MAX_MESSAGE);
   expect(error.message.length).toBeLessThanOrEqual(file.length + MAX_MESSAGE);
   const where = WHERE[error.code];
-  if (where) expect(error.where).toMatch(where);
+  if (where) expect(enText(error.where!)).toMatch(where);
   const key = codeKey(error.code);
   expect(ZH[key]).toBeTruthy();
   expect(EN[key]).toBeTruthy();
@@ -76,9 +78,10 @@ export function expectUsableResult(result: ParseResult): void {
     }
   }
   for (const s of result.skipped) {
-    expect(s.where).toMatch(/^(row \d+|line \d+(, column \d+)?|item \d+|file)$/);
-    expect(s.reason.trim()).not.toBe('');
-    expect(s.reason.length).toBeLessThanOrEqual(MAX_MESSAGE);
+    expect(enText(s.where)).toMatch(/^(row \d+|line \d+(, column \d+)?|item \d+|file)$/);
+    expect(enText(s.reason).trim()).not.toBe('');
+    expect(enText(s.reason).length).toBeLessThanOrEqual(MAX_MESSAGE);
+    expect(formatMsg(s.reason, ZH).length).toBeLessThanOrEqual(MAX_MESSAGE);
   }
   // What the confirm step does next must work too: item ids unique, gold labels valid.
   const { items, dataset } = buildDataset(result, { id: 'fuzz', name: 'f', sourceFile: 'f', createdAt: 0 });

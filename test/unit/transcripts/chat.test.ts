@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ImportError } from '../../../src/lib/transcripts/errors.ts';
 import { parseJsonFile, parseJsonl, lineColumn } from '../../../src/lib/transcripts/parse/json.ts';
 import { fixtureText } from '../../helpers/fixtures.ts';
+import { enText, skippedEn } from '../../helpers/i18n-text.ts';
 
 describe('chat JSON', () => {
   const r = parseJsonFile(fixtureText('chat.json'), 'chat.json');
@@ -39,9 +40,9 @@ describe('chat JSONL', () => {
     expect(r.dialogues.map((d) => d.id)).toEqual(['j1', 'j4']);
     expect(r.dialogues[1].turns[1].label).toBe(7);
     expect(r.skipped).toHaveLength(2);
-    expect(r.skipped[0].where).toMatch(/^line 2, column \d+$/);
-    expect(r.skipped[0].reason).toMatch(/^malformed JSON/);
-    expect(r.skipped[1]).toEqual({ where: 'line 4', reason: 'message 1: unknown role "narrator"' });
+    expect(enText(r.skipped[0].where)).toMatch(/^line 2, column \d+$/);
+    expect(enText(r.skipped[0].reason)).toMatch(/^malformed JSON/);
+    expect(skippedEn(r.skipped)[1]).toEqual({ where: 'line 4', reason: 'message 1: unknown role "narrator"' });
   });
 
   it('throws when no line is valid JSON', () => {
@@ -65,6 +66,6 @@ describe('DialogueSafety records as JSON Lines', () => {
     const r = parseJsonl(text, 'ds.jsonl');
     expect(r.format).toBe('dialoguesafety-json');
     expect(r.dialogues.map((d) => d.id)).toEqual(['a']);
-    expect(r.skipped).toEqual([{ where: 'line 2', reason: 'missing "response" string' }]);
+    expect(skippedEn(r.skipped)).toEqual([{ where: 'line 2', reason: 'missing "response" string' }]);
   });
 });

@@ -3,6 +3,7 @@ import { parseFile, previewTable } from '../../../src/lib/transcripts/import.ts'
 import { parseCsv } from '../../../src/lib/transcripts/parse/csv.ts';
 import { matchHeaders } from '../../../src/lib/transcripts/parse/table.ts';
 import { fixtureBytes, fixtureText } from '../../helpers/fixtures.ts';
+import { skippedEn } from '../../helpers/i18n-text.ts';
 
 describe('CSV', () => {
   it('groups rows by dialogue id, keeps quoted multi-line text, inherits empty ids', () => {
@@ -23,7 +24,7 @@ describe('CSV', () => {
   it('reports rows it skipped by spreadsheet row number', () => {
     const r = parseCsv(fixtureText('dialogues.csv'), 'dialogues.csv');
     // Row 5 spans two physical lines, so papaparse's record numbers are what a spreadsheet shows.
-    expect(r.skipped).toEqual([
+    expect(skippedEn(r.skipped)).toEqual([
       { where: 'row 8', reason: 'unknown speaker "narrator"' },
       { where: 'row 9', reason: 'empty text' },
     ]);
@@ -47,7 +48,7 @@ describe('CSV', () => {
   it('asks for a mapping when headers are unknown, and uses one by name or index', () => {
     const text = fixtureText('unknown-headers.csv');
     expect(() => parseCsv(text, 'unknown-headers.csv')).toThrow(
-      expect.objectContaining({ code: 'missing-column', where: 'row 1' }),
+      expect.objectContaining({ code: 'missing-column', where: { key: 'whereRow', params: { n: 1 } } }),
     );
     const byName = parseCsv(text, 'u.csv', { dialogueId: '会话', speaker: '谁', text: '说了什么' });
     const byIndex = parseCsv(text, 'u.csv', { dialogueId: 0, speaker: 1, text: 2 });

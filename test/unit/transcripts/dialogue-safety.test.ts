@@ -3,6 +3,7 @@ import { splitMarkedTurns } from '../../../src/lib/transcripts/parse/dialogue-sa
 import { parseJsonFile } from '../../../src/lib/transcripts/parse/json.ts';
 import { itemsFromDialogue } from '../../../src/lib/transcripts/model.ts';
 import { fixtureText } from '../../helpers/fixtures.ts';
+import { skippedEn } from '../../helpers/i18n-text.ts';
 
 describe('splitMarkedTurns', () => {
   it('splits on markers and treats unmarked leading text as the seeker', () => {
@@ -20,7 +21,7 @@ describe('DialogueSafety JSON', () => {
 
   it('detects the shape and keeps ids, labels and multi-line responses', () => {
     expect(r.format).toBe('dialoguesafety-json');
-    expect(r.skipped).toEqual([]);
+    expect(skippedEn(r.skipped)).toEqual([]);
     expect(r.dialogues.map((d) => d.id)).toEqual(['ds-a', 'ds-b', 'ds-c', 'item-4']);
     const c = r.dialogues[2].turns.at(-1)!;
     expect(c).toEqual({ speaker: 'supporter', text: '我也是十八岁，去年我也没考好。\n后来我就想开了。', label: 1 });
@@ -44,7 +45,7 @@ describe('DialogueSafety JSON', () => {
     const p = parseJsonFile(fixtureText('dialoguesafety-partial.json'), 'p.json');
     expect(p.dialogues.map((d) => d.id)).toEqual(['p1', 'p5']);
     expect(p.dialogues[1].turns.at(-1)!.label).toBe(7);
-    expect(p.skipped).toEqual([
+    expect(skippedEn(p.skipped)).toEqual([
       { where: 'item 2', reason: 'missing "response" string' },
       { where: 'item 3', reason: 'label 9 is not a class id 0–7' },
       { where: 'item 4', reason: 'not an object' },

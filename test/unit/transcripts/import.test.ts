@@ -3,6 +3,7 @@ import { detectTextFormat } from '../../../src/lib/transcripts/detect.ts';
 import { ImportError } from '../../../src/lib/transcripts/errors.ts';
 import { assertImportSize, MAX_IMPORT_BYTES, parseFile, parseTextInput } from '../../../src/lib/transcripts/import.ts';
 import { fixtureBytes, fixtureText } from '../../helpers/fixtures.ts';
+import { enText } from '../../helpers/i18n-text.ts';
 
 async function importError(name: string, bytes = fixtureBytes(name)): Promise<ImportError> {
   try {
@@ -86,7 +87,7 @@ describe('bad input', () => {
     expect(e.code).toBe('malformed-json');
     // Line 3 is ` {"context": "[seeker]在吗" "response": …}`: a comma is missing, so the
     // parser stops at the quote opening "response", the 27th character (在/吗 count as one each).
-    expect(e.where).toBe('line 3, column 27');
+    expect(enText(e.where!)).toBe('line 3, column 27');
     expect(e.message).toMatch(/^malformed\.json: line 3, column 27: malformed JSON: /);
   });
 
@@ -99,13 +100,13 @@ describe('bad input', () => {
   it('old binary .xls', async () => {
     const e = await importError('old.xls', new Uint8Array([0xd0, 0xcf, 0x11, 0xe0, 1, 2]));
     expect(e.code).toBe('unknown-format');
-    expect(e.detail).toMatch(/\.xlsx/);
+    expect(enText(e.detail)).toMatch(/\.xlsx/);
   });
 
   it('missing speaker column', async () => {
     const e = await importError('missing-speaker.csv');
     expect(e.code).toBe('missing-column');
-    expect(e.where).toBe('row 1');
+    expect(enText(e.where!)).toBe('row 1');
   });
 
   it('wrong encoding', async () => {
@@ -115,7 +116,7 @@ describe('bad input', () => {
   it('text with no dialogue in it', async () => {
     const e = await importError('only-seeker.txt');
     expect(e.code).toBe('no-dialogues');
-    expect(e.detail).toMatch(/2 records skipped; first: line 1: no speaker prefix/);
+    expect(enText(e.detail)).toMatch(/2 records skipped; first: line 1: no speaker prefix/);
   });
 
   it('a file over the size limit fails before it is read', async () => {

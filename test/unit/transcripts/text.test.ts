@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { matchPrefix, parseText } from '../../../src/lib/transcripts/parse/text.ts';
 import { fixtureText } from '../../helpers/fixtures.ts';
+import { skippedEn } from '../../helpers/i18n-text.ts';
 
 describe('plain-text transcripts', () => {
   it('splits dialogues on separators and keeps multi-line turns whole', () => {
     const r = parseText(fixtureText('transcript.txt'), 'transcript.txt');
     expect(r.format).toBe('text');
-    expect(r.skipped).toEqual([]);
+    expect(skippedEn(r.skipped)).toEqual([]);
     expect(r.dialogues).toHaveLength(2);
     const [d1, d2] = r.dialogues;
     expect(d1.turns.map((t) => t.speaker)).toEqual(['seeker', 'supporter', 'seeker', 'supporter']);
@@ -23,7 +24,7 @@ describe('plain-text transcripts', () => {
       ['seeker', 'supporter'],
       ['seeker', 'supporter'],
     ]);
-    expect(r.skipped).toEqual([{ where: 'line 1', reason: 'no speaker prefix before this line' }]);
+    expect(skippedEn(r.skipped)).toEqual([{ where: 'line 1', reason: 'no speaker prefix before this line' }]);
   });
 
   it.each([
@@ -46,5 +47,30 @@ describe('plain-text transcripts', () => {
   it('keeps an empty line inside a turn but drops prefix-only turns', () => {
     const r = parseText('来访者：第一段\n\n第二段\n咨询师：\n---\n', 't.txt');
     expect(r.dialogues[0].turns).toEqual([{ speaker: 'seeker', text: '第一段\n\n第二段' }]);
+  });
+});
+
+describe('blank lines between sessions', () => {
+  it('a blank line before a turn starts a new dialogue', () => {
+    const r = parseText('来访者：我睡不着。\n咨询师：多久了？\n\n来访者：我和室友吵架了。\n咨询师：发生了什么？\n', 'two.txt');
+    expect(r.dialogues.map((d) => d.turns.map((t) => t.text))).toEqual([
+      ['我睡不着。', '多久了？'],
+      ['我和室友吵架了。', '发生了什么？'],
+    ]);
+  });
+
+  it('a blank line inside a turn (a paragraph) does not', () => {
+    const r = parseText('来访者：第一段\n\n第二段\n咨询师：嗯。\n', 'p.txt');
+    expect(r.dialogues).toHaveLength(1);
+  });
+
+  it('with a blank line between every turn, two blank lines separate dialogues', () => {
+    const r = parseText('来访者：一\n\n咨询师：二\n\n来访者：三\n\n\n来访者：四\n\n咨询师：五\n', 'spaced.txt');
+    expect(r.dialogues.map((d) => d.turns.length)).toEqual([3, 2]);
+  });
+
+  it('explicit separators win: then blank lines never separate', () => {
+    const r = parseText('来访者：一\n\n咨询师：二\n---\n来访者：三\n咨询师：四\n', 'sep.txt');
+    expect(r.dialogues.map((d) => d.turns.length)).toEqual([2, 2]);
   });
 });

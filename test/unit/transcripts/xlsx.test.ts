@@ -3,6 +3,7 @@ import { parseFile } from '../../../src/lib/transcripts/import.ts';
 import { parseXlsx } from '../../../src/lib/transcripts/parse/xlsx.ts';
 import { fixtureBytes } from '../../helpers/fixtures.ts';
 import { buildXlsx } from '../../helpers/xlsx.ts';
+import { skippedEn } from '../../helpers/i18n-text.ts';
 
 describe('XLSX', () => {
   it('reads the PsyCrisis layout: A = seeker, B = reply, header row skipped', async () => {
@@ -11,7 +12,7 @@ describe('XLSX', () => {
     expect(r.dialogues.map((d) => d.id)).toEqual(['row-2', 'row-4']);
     expect(r.dialogues[0].turns[0]).toEqual({ speaker: 'seeker', text: '我真的撑不下去了，每天都想消失。' });
     expect(r.dialogues[0].turns[1].speaker).toBe('supporter');
-    expect(r.skipped).toEqual([{ where: 'row 5', reason: 'empty reply (column B)' }]);
+    expect(skippedEn(r.skipped)).toEqual([{ where: 'row 5', reason: 'empty reply (column B)' }]);
   });
 
   it('reads a first row that is data, and a gold label in column C', async () => {
@@ -55,6 +56,6 @@ describe('XLSX that is neither layout', () => {
       ['编号x', '发言者', '话'],
       ['k', '来访者', '我睡不着'],
     ]);
-    await expect(parseXlsx(bytes, 'odd.xlsx')).rejects.toMatchObject({ code: 'missing-column', where: 'row 1' });
+    await expect(parseXlsx(bytes, 'odd.xlsx')).rejects.toMatchObject({ code: 'missing-column', where: { key: 'whereRow', params: { n: 1 } } });
   });
 });

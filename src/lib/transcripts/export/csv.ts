@@ -16,7 +16,7 @@ const PROB_COLUMNS = LABELS.map((_, i) => `p_${i}`);
 export const CSV_COLUMNS = [
   'dataset', 'dialogue_id', 'turn_index', 'item_id', 'context', 'response',
   'gold_label', 'gold_label_name', 'pred_label', 'pred_label_name', 'pred_label_zh',
-  'unsafe', 'p_unsafe', ...PROB_COLUMNS, 'truncated', 'dropped_turns',
+  'unsafe', 'p_unsafe', 'unsafe_threshold', ...PROB_COLUMNS, 'truncated', 'dropped_turns',
   'model_id', 'model_sha256', 'app_version',
 ] as const;
 

@@ -11,6 +11,8 @@ export interface Provenance {
   /** Hex SHA-256 of the model file that produced the scores. */
   modelSha256: string;
   appVersion: string;
+  /** P(unsafe) threshold of the unsafe decision the labels were made under (src/lib/decision.ts). */
+  unsafeThreshold?: number;
 }
 
 /** File-level metadata; `exportedAt` is passed in so exporters stay pure. */
@@ -39,6 +41,8 @@ export interface ExportRow {
   pred_label_zh: string;
   unsafe: boolean | null;
   p_unsafe: number | null;
+  /** The threshold `unsafe` and `pred_label` were decided at: unsafe ⇔ p_unsafe ≥ it. */
+  unsafe_threshold: number | null;
   /** Per-class probabilities in label-id order, or null when not scored. */
   probs: number[] | null;
   truncated: boolean | null;
@@ -67,6 +71,7 @@ export function toExportRow(datasetName: string, { item, score }: ScoredItem, p:
     pred_label_zh: score ? (LABELS_ZH[score.label] ?? '') : '',
     unsafe: score ? score.label !== SAFE_LABEL : null,
     p_unsafe: score ? score.pUnsafe : null,
+    unsafe_threshold: p.unsafeThreshold ?? null,
     probs: score ? score.probs.slice(0, NUM_LABELS) : null,
     truncated: score ? score.truncated : null,
     dropped_turns: score ? score.droppedTurns : null,

@@ -3,6 +3,7 @@
  * or seeker/supporter (or any name in speakers.ts). System messages are dropped:
  * they are instructions to a bot, not part of what the seeker saw.
  */
+import { msg, type Msg } from '../../i18n/msg.ts';
 import { quoteValue } from '../describe.ts';
 import { readLabel } from '../labels.ts';
 import type { Dialogue, DialogueTurn } from '../model.ts';
@@ -20,24 +21,25 @@ function contentText(content: unknown): string | undefined {
   return parts.every((p) => typeof p === 'string') ? parts.join('') : undefined;
 }
 
-function messageTurn(m: unknown, j: number): DialogueTurn | null | { reason: string } {
-  if (m === null || typeof m !== 'object') return { reason: `message ${j + 1} is not an object` };
-  const msg = m as Record<string, unknown>;
-  if (msg.role === 'system') return null;
-  const speaker = normalizeSpeaker(msg.role);
-  if (!speaker) return { reason: `message ${j + 1}: unknown role ${quoteValue(msg.role)}` };
-  const text = contentText(msg.content)?.trim();
-  if (!text) return { reason: `message ${j + 1}: empty or missing content` };
-  const label = readLabel(msg.label);
-  if (!label.ok) return { reason: `message ${j + 1}: ${label.reason}` };
+function messageTurn(m: unknown, j: number): DialogueTurn | null | { reason: Msg } {
+  const at = (reason: Msg) => ({ reason: msg('inMessage', { n: j + 1, reason }) });
+  if (m === null || typeof m !== 'object') return at(msg('skipNotObject'));
+  const message = m as Record<string, unknown>;
+  if (message.role === 'system') return null;
+  const speaker = normalizeSpeaker(message.role);
+  if (!speaker) return at(msg('skipUnknownRole', { role: quoteValue(message.role) }));
+  const text = contentText(message.content)?.trim();
+  if (!text) return at(msg('skipEmptyContent'));
+  const label = readLabel(message.label);
+  if (!label.ok) return at(label.reason);
   const turn: DialogueTurn = { speaker, text };
   if (label.label !== undefined) turn.label = label.label;
   return turn;
 }
 
 /** One chat record → a dialogue, or the reason it was skipped (one bad message skips the dialogue, so contexts stay intact). */
-export function chatDialogue(record: unknown, i: number): Dialogue | { reason: string } {
-  if (!isChatRecord(record)) return { reason: 'no "messages" array' };
+export function chatDialogue(record: unknown, i: number): Dialogue | { reason: Msg } {
+  if (!isChatRecord(record)) return { reason: msg('skipNoMessagesArray') };
   const r = record as { id?: unknown; messages: unknown[] };
   const turns: DialogueTurn[] = [];
   for (const [j, m] of r.messages.entries()) {
@@ -46,7 +48,7 @@ export function chatDialogue(record: unknown, i: number): Dialogue | { reason: s
     if ('reason' in t) return t;
     turns.push(t);
   }
-  if (turns.length === 0) return { reason: 'no messages' };
+  if (turns.length === 0) return { reason: msg('skipNoMessages') };
   const id = typeof r.id === 'string' || typeof r.id === 'number' ? String(r.id) : `dialogue-${i + 1}`;
   return { id, turns };
 }

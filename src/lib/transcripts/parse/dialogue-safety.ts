@@ -4,6 +4,7 @@
  * markers; `response` is the supporter reply, usually with a leading `[supporter]`.
  * Only the response is scored: earlier supporter turns are context-only.
  */
+import { msg, type Msg } from '../../i18n/msg.ts';
 import { readLabel } from '../labels.ts';
 import type { Dialogue, DialogueTurn, ParseResult, Speaker } from '../model.ts';
 
@@ -27,13 +28,13 @@ export function splitMarkedTurns(context: string): DialogueTurn[] {
   return turns;
 }
 
-function recordToDialogue(record: unknown, i: number): Dialogue | { reason: string } {
-  if (record === null || typeof record !== 'object' || Array.isArray(record)) return { reason: 'not an object' };
+function recordToDialogue(record: unknown, i: number): Dialogue | { reason: Msg } {
+  if (record === null || typeof record !== 'object' || Array.isArray(record)) return { reason: msg('skipNotObject') };
   const r = record as Record<string, unknown>;
-  if (typeof r.response !== 'string') return { reason: 'missing "response" string' };
-  if (r.context !== undefined && typeof r.context !== 'string') return { reason: '"context" is not a string' };
+  if (typeof r.response !== 'string') return { reason: msg('skipNoResponse') };
+  if (r.context !== undefined && typeof r.context !== 'string') return { reason: msg('skipContextNotString') };
   const response = r.response.replace(/^\s*\[supporter\]/, '').trim();
-  if (response === '') return { reason: 'empty response' };
+  if (response === '') return { reason: msg('skipEmptyResponse') };
   const label = readLabel(r.label);
   if (!label.ok) return { reason: label.reason };
   const turn: DialogueTurn = { speaker: 'supporter', text: response };
@@ -46,7 +47,7 @@ export function parseDialogueSafety(records: unknown[], _file: string): ParseRes
   const result: ParseResult = { dialogues: [], skipped: [], format: 'dialoguesafety-json' };
   records.forEach((record, i) => {
     const d = recordToDialogue(record, i);
-    if ('reason' in d) result.skipped.push({ where: `item ${i + 1}`, reason: d.reason });
+    if ('reason' in d) result.skipped.push({ where: msg('whereItem', { n: i + 1 }), reason: d.reason });
     else result.dialogues.push(d);
   });
   return result;

@@ -1,4 +1,5 @@
 /** JSON and JSONL entry points: parse with line/column errors, then dispatch on the data's shape. */
+import { msg, type Msg } from '../../i18n/msg.ts';
 import { ImportError } from '../errors.ts';
 import type { ParseResult, Skipped } from '../model.ts';
 import { chatDialogue, isChatRecord } from './chat.ts';
@@ -20,17 +21,18 @@ export function parseJsonStrict(text: string, file: string, lineOffset = 0): unk
     const message = e instanceof Error ? e.message : String(e);
     const pos = /position (\d+)/.exec(message);
     const lc = /line (\d+) column (\d+)/.exec(message);
-    let where: string;
-    if (lc) where = `line ${Number(lc[1]) + lineOffset}, column ${lc[2]}`;
+    let where: Msg;
+    if (lc) where = msg('whereLineCol', { line: Number(lc[1]) + lineOffset, column: Number(lc[2]) });
     else {
       // V8 gives no position for some errors ("Unexpected token …"): find it ourselves, so every error says where.
       const at = pos ? Number(pos[1]) : jsonErrorOffset(text);
       const { line, column } = lineColumn(text, at < 0 ? 0 : at);
-      where = `line ${line + lineOffset}, column ${column}`;
+      where = msg('whereLineCol', { line: line + lineOffset, column });
     }
+    // The engine's wording is English only: the zh message leaves it out, `where` says where.
     // V8 appends its own position to the message; ours is in `where`, so drop it.
-    const detail = `malformed JSON: ${message.replace(/\s*(in JSON )?at position \d+.*$/, '')}`;
-    throw new ImportError('malformed-json', file, detail, where);
+    const detail = message.replace(/\s*(in JSON )?at position \d+.*$/, '');
+    throw new ImportError('malformed-json', file, msg('errMalformedJson', { detail }), where);
   }
 }
 
@@ -44,18 +46,14 @@ export function parseJsonFile(text: string, file: string): ParseResult {
   const records = Array.isArray(data) ? data : [data];
   const first = records.find((r) => r !== null && typeof r === 'object');
   if (isDialogueSafetyRecord(first)) return parseDialogueSafety(records, file);
-  if (first && isChatRecord(first)) return parseChatRecords(records, 'chat-json', (i) => `item ${i + 1}`);
-  throw new ImportError(
-    'unknown-format',
-    file,
-    'JSON is neither DialogueSafety ({context, response, label}) nor chat ({messages: [{role, content}]})',
-  );
+  if (first && isChatRecord(first)) return parseChatRecords(records, 'chat-json', (i) => msg('whereItem', { n: i + 1 }));
+  throw new ImportError('unknown-format', file, msg('errJsonNeither'));
 }
 
 function parseChatRecords(
   records: unknown[],
   format: 'chat-json' | 'chat-jsonl',
-  where: (i: number) => string,
+  where: (i: number) => Msg,
 ): ParseResult {
   const result: ParseResult = { dialogues: [], skipped: [], format };
   records.forEach((record, i) => {
@@ -81,23 +79,26 @@ export function parseJsonl(text: string, file: string): ParseResult {
     } catch (e) {
       if (!(e instanceof ImportError)) throw e;
       firstError ??= e;
-      skipped.push({ where: e.where ?? `line ${i + 1}`, reason: e.detail });
+      skipped.push({ where: e.where ?? msg('whereLine', { n: i + 1 }), reason: e.detail });
     }
   });
   if (records.length === 0 && firstError) throw firstError;
   const result = isDialogueSafetyRecord(records[0])
     ? relabel(parseDialogueSafety(records, file), lineNumbers)
-    : parseChatRecords(records, 'chat-jsonl', (i) => `line ${lineNumbers[i]}`);
+    : parseChatRecords(records, 'chat-jsonl', (i) => msg('whereLine', { n: lineNumbers[i] }));
   result.skipped = [...skipped, ...result.skipped].sort((a, b) => lineOf(a) - lineOf(b));
   return result;
 }
 
 /** DialogueSafety records one per line: same parser, but skipped records are reported by line. */
 function relabel(result: ParseResult, lineNumbers: number[]): ParseResult {
-  const skipped = result.skipped.map((s) => ({ ...s, where: s.where.replace(/^item (\d+)$/, (_, n) => `line ${lineNumbers[Number(n) - 1]}`) }));
+  const skipped = result.skipped.map((s) =>
+    s.where.key === 'whereItem' ? { ...s, where: msg('whereLine', { n: lineNumbers[Number(s.where.params?.n) - 1] }) } : s,
+  );
   return { ...result, skipped };
 }
 
 function lineOf(s: Skipped): number {
-  return Number(/line (\d+)/.exec(s.where)?.[1] ?? 0);
+  const p = s.where.params;
+  return Number(p?.line ?? p?.n ?? 0);
 }

@@ -4,6 +4,7 @@
  *   found by header aliases or given by a ColumnMapping the UI collects;
  * - pairs (PsyCrisis): column A the seeker's message, column B the reply, one dialogue per row.
  */
+import { msg, type Msg } from '../../i18n/msg.ts';
 import { quoteValue } from '../describe.ts';
 import { ImportError } from '../errors.ts';
 import { readLabel } from '../labels.ts';
@@ -24,7 +25,33 @@ export interface ColumnMapping {
   hasHeader?: boolean;
 }
 
+/** Pairs layout by hand: one row = the seeker's message and the reply to it (e.g. 问题 / 回答 columns). */
+export interface PairMapping {
+  layout: 'pairs';
+  seeker: ColumnRef;
+  reply: ColumnRef;
+  label?: ColumnRef;
+  /** Whether row 1 is a header row (default true). */
+  hasHeader?: boolean;
+}
+
+/** What the mapping step can say: one turn per row, or one message/reply pair per row. */
+export type TableMapping = ColumnMapping | PairMapping;
+
+export function isPairMapping(m: TableMapping | undefined): m is PairMapping {
+  return m !== undefined && 'layout' in m && m.layout === 'pairs';
+}
+
 type Field = 'dialogueId' | 'speaker' | 'text' | 'label';
+
+const FIELD_NAMES: Record<Field | 'seeker' | 'reply', Msg> = {
+  seeker: msg('fieldSeeker'),
+  reply: msg('fieldReply'),
+  dialogueId: msg('fieldDialogueId'),
+  speaker: msg('fieldSpeaker'),
+  text: msg('fieldText'),
+  label: msg('fieldLabel'),
+};
 
 /** Header names we recognise, compared after lower-casing and removing spaces, '_' and '-'. */
 export const HEADER_ALIASES: Record<Field, readonly string[]> = {
@@ -47,11 +74,11 @@ export function matchHeaders(header: readonly string[]): Partial<Record<Field, n
   return found;
 }
 
-function resolve(ref: ColumnRef | undefined, header: readonly string[], file: string, what: Field): number | undefined {
+function resolve(ref: ColumnRef | undefined, header: readonly string[], file: string, what: Field | 'seeker' | 'reply'): number | undefined {
   if (ref === undefined) return undefined;
   const i = typeof ref === 'number' ? ref : header.findIndex((h) => norm(h) === norm(ref));
   if (i < 0 || (typeof ref === 'number' && !Number.isInteger(ref))) {
-    throw new ImportError('missing-column', file, `the ${what} column ${quoteValue(ref)} is not in the header`, 'row 1');
+    throw new ImportError('missing-column', file, msg('errColumnNotInHeader', { field: FIELD_NAMES[what], ref: quoteValue(ref) }), msg('whereRow', { n: 1 }));
   }
   return i;
 }
@@ -69,24 +96,20 @@ export function resolveColumns(rows: string[][], file: string, mapping?: ColumnM
     : matchHeaders(header);
   for (const field of ['speaker', 'text'] as const) {
     if (cols[field] === undefined) {
-      const seen = header.slice(0, 8).map((h) => quoteValue(h, 20)).join(', ') + (header.length > 8 ? `, … (${header.length} columns)` : '');
-      throw new ImportError(
-        'missing-column',
-        file,
-        `no ${field} column (found ${seen}; expected one of ${HEADER_ALIASES[field].join(', ')}, or choose the columns by hand)`,
-        'row 1',
-      );
+      const seen = header.slice(0, 8).map((h) => quoteValue(h, 20)).join(', ') + (header.length > 8 ? `, … (${header.length})` : '');
+      const detail = msg('errNoColumn', { field: FIELD_NAMES[field], seen, aliases: HEADER_ALIASES[field].join(', ') });
+      throw new ImportError('missing-column', file, detail, msg('whereRow', { n: 1 }));
     }
   }
   return { ...cols, speaker: cols.speaker!, text: cols.text!, hasHeader: mapping?.hasHeader ?? true };
 }
 
-function rowTurn(row: string[], cols: ReturnType<typeof resolveColumns>): DialogueTurn | { reason: string } {
+function rowTurn(row: string[], cols: ReturnType<typeof resolveColumns>): DialogueTurn | { reason: Msg } {
   const rawSpeaker = row[cols.speaker] ?? '';
   const speaker = normalizeSpeaker(rawSpeaker);
-  if (!speaker) return { reason: `unknown speaker ${quoteValue(rawSpeaker)}` };
+  if (!speaker) return { reason: msg('skipUnknownSpeaker', { speaker: quoteValue(rawSpeaker) }) };
   const text = (row[cols.text] ?? '').trim();
-  if (text === '') return { reason: 'empty text' };
+  if (text === '') return { reason: msg('skipEmptyText') };
   const label = readLabel(cols.label === undefined ? undefined : row[cols.label]);
   if (!label.ok) return { reason: label.reason };
   const turn: DialogueTurn = { speaker, text };
@@ -109,7 +132,7 @@ export function parseLongTable(rows: string[][], file: string, format: FormatId,
     }
     const turn = rowTurn(row, cols);
     if ('reason' in turn) {
-      result.skipped.push({ where: `row ${r + 1}`, reason: turn.reason });
+      result.skipped.push({ where: msg('whereRow', { n: r + 1 }), reason: turn.reason });
       continue;
     }
     let dialogue = byId.get(currentId);
@@ -127,7 +150,7 @@ export function parseLongTable(rows: string[][], file: string, format: FormatId,
 const PAIR_HEADERS = ['seekermessage', '求助者消息', 'question', 'prompt', 'input', 'query', 'message', 'seeker', 'user', 'post', '问题', '提问', '输入', '来访者', '用户', '求助', '求助者', '帖子', '消息'];
 
 /** Whether row 1 of a two-column sheet is a header rather than a first message. */
-function looksLikePairHeader(row: readonly string[]): boolean {
+export function looksLikePairHeader(row: readonly string[]): boolean {
   return PAIR_HEADERS.includes(norm(row[0] ?? ''));
 }
 
@@ -145,17 +168,26 @@ export function looksLikePairs(rows: readonly string[][]): boolean {
  * Pairs layout (PsyCrisis): A = seeker message, B = reply, C = optional gold label. With a header
  * row, C is read as a label only when its header says so (our crisis export has points there).
  */
-export function parsePairsTable(rows: string[][], file: string, format: FormatId): ParseResult {
+export function parsePairsTable(rows: string[][], file: string, format: FormatId, mapping?: PairMapping): ParseResult {
   const result: ParseResult = { dialogues: [], skipped: [], format, layout: 'pairs' };
-  const header = looksLikePairHeader(rows[0] ?? []);
-  const labelColumn = !header || HEADER_ALIASES.label.includes(norm(rows[0][2] ?? ''));
+  const head = rows[0] ?? [];
+  const header = mapping ? (mapping.hasHeader ?? true) : looksLikePairHeader(head);
+  const labelAt = mapping
+    ? resolve(mapping.label, head, file, 'label')
+    : !header || HEADER_ALIASES.label.includes(norm(head[2] ?? ''))
+      ? 2
+      : undefined;
+  const seekerAt = mapping ? resolve(mapping.seeker, head, file, 'seeker')! : 0;
+  const replyAt = mapping ? resolve(mapping.reply, head, file, 'reply')! : 1;
   for (let r = header ? 1 : 0; r < rows.length; r++) {
-    const [seeker = '', reply = '', cellC] = rows[r].map((c) => c.trim());
-    const rawLabel = labelColumn ? cellC : undefined;
+    const cell = (i: number | undefined) => (i === undefined ? undefined : (rows[r][i] ?? '').trim());
+    const seeker = cell(seekerAt) ?? '';
+    const reply = cell(replyAt) ?? '';
+    const rawLabel = cell(labelAt);
     if (seeker === '' && reply === '') continue;
-    const where = `row ${r + 1}`;
-    if (reply === '') result.skipped.push({ where, reason: 'empty reply (column B)' });
-    else if (seeker === '') result.skipped.push({ where, reason: 'empty seeker message (column A)' });
+    const where = msg('whereRow', { n: r + 1 });
+    if (reply === '') result.skipped.push({ where, reason: msg('skipEmptyReply') });
+    else if (seeker === '') result.skipped.push({ where, reason: msg('skipEmptySeeker') });
     else {
       const label = readLabel(rawLabel);
       if (!label.ok) {

@@ -1,9 +1,14 @@
 /**
  * Plain-text transcripts: a line that starts with a speaker prefix starts a turn
  * (`来访者：…`, `咨询师: …`, `[seeker]…`, `A:…`, `用户：…`); following lines without
- * a prefix continue it, so multi-line turns are kept whole. A line of `---`, `===`
- * or `***` (3 or more) separates dialogues. Text before the first prefix is skipped.
+ * a prefix continue it, so multi-line turns (and their blank lines) are kept whole.
+ * Text before the first prefix is skipped. Dialogues are separated by:
+ * - a line of `---`, `===` or `***` (3 or more), when the file has one: then only these separate;
+ * - otherwise a blank line before a turn (two sessions pasted one after the other);
+ * - except when the file puts a blank line between every turn (spacing, not sessions): then two
+ *   or more blank lines separate dialogues.
  */
+import { msg } from '../../i18n/msg.ts';
 import type { Dialogue, ParseResult, Speaker } from '../model.ts';
 import { normalizeSpeaker, SPEAKER_PREFIXES } from '../speakers.ts';
 
@@ -27,8 +32,19 @@ export function looksLikeTranscript(text: string): boolean {
   return lines.some((l) => matchPrefix(l) !== undefined);
 }
 
+/** How many blank lines before a turn start a new dialogue (Infinity: blank lines never do). */
+function blankLinesThatSeparate(lines: readonly string[]): number {
+  if (lines.some((l) => SEPARATOR.test(l))) return Infinity;
+  const starts = lines.flatMap((l, i) => (matchPrefix(l) ? [i] : [])).slice(1);
+  const spaced = starts.length > 0 && starts.every((i) => lines[i - 1].trim() === '');
+  return spaced ? 2 : 1;
+}
+
 export function parseText(text: string, _file: string): ParseResult {
   const result: ParseResult = { dialogues: [], skipped: [], format: 'text' };
+  const lines = text.split(/\r?\n/);
+  const separateAt = blankLinesThatSeparate(lines);
+  let blankRun = 0;
   let dialogue: Dialogue | undefined;
   let turnLines: string[] | undefined;
   const closeTurn = () => {
@@ -36,7 +52,9 @@ export function parseText(text: string, _file: string): ParseResult {
     if (last && turnLines) last.text = turnLines.join('\n').trim();
     turnLines = undefined;
   };
-  text.split(/\r?\n/).forEach((line, i) => {
+  lines.forEach((line, i) => {
+    const blanks = blankRun;
+    blankRun = line.trim() === '' ? blankRun + 1 : 0;
     if (SEPARATOR.test(line)) {
       closeTurn();
       dialogue = undefined;
@@ -45,6 +63,7 @@ export function parseText(text: string, _file: string): ParseResult {
     const p = matchPrefix(line);
     if (p) {
       closeTurn();
+      if (blanks >= separateAt) dialogue = undefined;
       if (!dialogue) {
         dialogue = { id: `dialogue-${result.dialogues.length + 1}`, turns: [] };
         result.dialogues.push(dialogue);
@@ -52,7 +71,7 @@ export function parseText(text: string, _file: string): ParseResult {
       dialogue.turns.push({ speaker: p.speaker, text: '' });
       turnLines = [p.rest];
     } else if (turnLines) turnLines.push(line);
-    else if (line.trim() !== '') result.skipped.push({ where: `line ${i + 1}`, reason: 'no speaker prefix before this line' });
+    else if (line.trim() !== '') result.skipped.push({ where: msg('whereLine', { n: i + 1 }), reason: msg('skipNoPrefix') });
   });
   closeTurn();
   return dropEmptyTurns(result);

@@ -6,12 +6,13 @@
  */
 import { unzipSync } from 'fflate';
 import { readSheet } from 'read-excel-file/universal';
+import { msg } from '../../i18n/msg.ts';
 import { ImportError } from '../errors.ts';
 import type { ParseResult } from '../model.ts';
-import { looksLikePairs, matchHeaders, parseLongTable, parsePairsTable, type ColumnMapping } from './table.ts';
+import { isPairMapping, looksLikePairs, matchHeaders, parseLongTable, parsePairsTable, type TableMapping } from './table.ts';
 
 export interface XlsxOptions {
-  mapping?: ColumnMapping;
+  mapping?: TableMapping;
   /** Sheet name or 1-based number; default the first sheet. */
   sheet?: string | number;
 }
@@ -72,11 +73,8 @@ function checkSheetSpans(bytes: Uint8Array, file: string): void {
   for (const [name, xml] of Object.entries(sheets)) {
     const { rows, columns } = sheetSpan(xml);
     if (rows * Math.max(columns, 1) > MAX_XLSX_CELLS) {
-      throw new ImportError(
-        'too-large',
-        file,
-        `${name.replace(/^xl\/worksheets\//, '')} spans ${rows} rows × ${columns} columns; the limit is ${MAX_XLSX_CELLS.toLocaleString('en')} cells. Delete the far-away cells or save the sheet as CSV.`,
-      );
+      const sheetName = name.replace(/^xl\/worksheets\//, '');
+      throw new ImportError('too-large', file, msg('errXlsxSpan', { sheet: sheetName, rows, columns, limit: MAX_XLSX_CELLS.toLocaleString('en') }));
     }
   }
 }
@@ -88,45 +86,37 @@ export async function xlsxRows(bytes: Uint8Array, file: string, sheet?: string |
   let size: number;
   try {
     size = unpackedSize(bytes);
-  } catch (e) {
-    throw new ImportError('invalid-xlsx', file, `cannot read this spreadsheet (${e instanceof Error ? e.message : String(e)})`);
+  } catch {
+    throw new ImportError('invalid-xlsx', file, msg('errXlsxUnreadable'));
   }
   if (size > MAX_XLSX_UNPACKED_BYTES) {
-    const mb = (n: number) => `${Math.round(n / 1024 / 1024)} MB`;
-    throw new ImportError(
-      'too-large',
-      file,
-      `the spreadsheet unpacks to ${mb(size)}; the limit is ${mb(MAX_XLSX_UNPACKED_BYTES)}. Save it as CSV or split it.`,
-    );
+    const mb = (n: number) => Math.round(n / 1024 / 1024);
+    throw new ImportError('too-large', file, msg('errXlsxUnpacked', { size: mb(size), limit: mb(MAX_XLSX_UNPACKED_BYTES) }));
   }
   try {
     checkSheetSpans(bytes, file);
   } catch (e) {
     if (e instanceof ImportError) throw e;
-    throw new ImportError('invalid-xlsx', file, `cannot read this spreadsheet (${e instanceof Error ? e.message : String(e)})`);
+    throw new ImportError('invalid-xlsx', file, msg('errXlsxUnreadable'));
   }
   try {
     const data = sheet === undefined ? await readSheet(buffer) : await readSheet(buffer, sheet);
     return data.map((row) => row.map(cellText));
-  } catch (e) {
-    const why = e instanceof Error ? e.message : String(e);
-    throw new ImportError('invalid-xlsx', file, `cannot read this spreadsheet (${why})`);
+  } catch {
+    // The reader's own wording is English and internal; the code says what the user can do.
+    throw new ImportError('invalid-xlsx', file, msg('errXlsxUnreadable'));
   }
 }
 
 export async function parseXlsx(bytes: Uint8Array, file: string, options: XlsxOptions = {}): Promise<ParseResult> {
   const rows = await xlsxRows(bytes, file, options.sheet);
   if (rows.every((r) => r.every((c) => c.trim() === ''))) {
-    throw new ImportError('empty', file, 'the sheet has no cells with text');
+    throw new ImportError('empty', file, msg('errSheetEmpty'));
   }
+  if (isPairMapping(options.mapping)) return parsePairsTable(rows, file, 'xlsx', options.mapping);
   if (options.mapping) return parseLongTable(rows, file, 'xlsx', options.mapping);
   const known = matchHeaders(rows[0] ?? []);
   if (known.speaker !== undefined && known.text !== undefined) return parseLongTable(rows, file, 'xlsx');
   if (looksLikePairs(rows)) return parsePairsTable(rows, file, 'xlsx');
-  throw new ImportError(
-    'missing-column',
-    file,
-    'the columns are neither A = message, B = reply nor known dialogue/speaker/text headers; choose the columns by hand',
-    'row 1',
-  );
+  throw new ImportError('missing-column', file, msg('errNotPairsNorLong'), msg('whereRow', { n: 1 }));
 }
