@@ -9,9 +9,10 @@ export const ZH_LATIN_WHITELIST: readonly RegExp[] = [
   /^(CSV|JSONL|JSON|XLSX|HTML|TSV|TXT|DialogueSafety|PsyCrisis|PsyCrisis-Bench|UTF-8|GB18030|utf-8|utf-16le|utf-16be|gb18030)$/,
   /^(wasm|webgpu|WASM|WebGPU|SHA-256)$/,
   /^(Cohen|Fleiss|κ|F1|P|n|N|MB|NUL|LLM|Excel|true|false|correct|wrong|seeker|supporter|English)$/,
+  /^(Wilson|McNemar|bootstrap|PNG|SVG|p)$/, // names of statistical methods and image formats, as Chinese texts write them
   /^[A-Z]$/, // spreadsheet columns A, B
   /^\.?(xls|xlsx|csv)$/,
-  /^(context|response|label|messages|role|content|type|version|id)$/, // field names inside files, as written there
+  /^(context|response|label|messages|role|content|type|version|id|responder|reply)$/, // field names inside files, as written there
   /^(dev\.json|train\.jsonl|valid|test|SMILECHAT|PsySUICIDE)$/, // training data names in the model cards
   /^xinan[-\w.]*$/, // model ids, e.g. xinan-safety-zh
   /^[a-f0-9]{8,}$/, // hashes
