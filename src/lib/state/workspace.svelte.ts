@@ -11,6 +11,7 @@ import {
   restoreBackup,
   serializeBackup,
   storageUsage,
+  verifyBackup,
   wipeAll,
   type PersistResult,
   type StorageUsage,
@@ -28,6 +29,8 @@ export class Workspace {
   persist = $state<PersistResult | 'unknown'>('unknown');
   error = $state.raw<UiError | undefined>(undefined);
   notice = $state<string | undefined>(undefined);
+  /** The last wipe was refused because its backup could not be made or read back: the data is kept. */
+  wipeRefused = $state(false);
   #db?: Promise<XinanDatabase>;
 
   /** Opens the database once; a failed open is forgotten so the next call retries. */
@@ -57,16 +60,41 @@ export class Workspace {
     await this.#guard(async () => deleteDataset(await this.db(), datasetId));
   }
 
-  async wipe(): Promise<void> {
-    await this.#guard(async () => wipeAll(await this.db()));
+  /**
+   * Wipes everything. With `backupFirst` (what the UI offers first) it downloads a backup, checks that
+   * the file reads back whole, and only then wipes; when it does not, nothing is wiped, `wipeRefused`
+   * is set and the error says why. Without it (a shared computer, where no copy should be left) it just
+   * wipes. Returns whether the workspace was wiped.
+   */
+  async wipe(options: { backupFirst: boolean }): Promise<boolean> {
+    let wiped = false;
+    await this.#guard(async () => {
+      const db = await this.db();
+      if (options.backupFirst) {
+        try {
+          await this.#backupFile(db);
+        } catch (e) {
+          this.wipeRefused = true;
+          throw e;
+        }
+      }
+      await wipeAll(db);
+      wiped = true;
+    });
+    return wiped;
   }
 
+  /** Downloads a backup of everything, once it is known to read back whole (else throws, downloading nothing). */
   async backup(): Promise<void> {
-    await this.#guard(async () => {
-      const now = new Date().toISOString();
-      const text = serializeBackup(await createBackup(await this.db(), APP_VERSION, now));
-      downloadText(`xinan-backup-${now.slice(0, 10)}.json`, text, 'application/json');
-    });
+    await this.#guard(async () => this.#backupFile(await this.db()));
+  }
+
+  async #backupFile(db: XinanDatabase): Promise<void> {
+    const now = new Date().toISOString();
+    const backup = await createBackup(db, APP_VERSION, now);
+    const text = serializeBackup(backup);
+    verifyBackup(text, backup);
+    downloadText(`xinan-backup-${now.slice(0, 10)}.json`, text, 'application/json');
   }
 
   /** Validates the whole file first; a bad file leaves the workspace unchanged. Returns datasets restored. */
@@ -81,6 +109,8 @@ export class Workspace {
 
   async #guard(action: () => Promise<void>): Promise<void> {
     this.error = undefined;
+    this.notice = undefined;
+    this.wipeRefused = false;
     try {
       await action();
     } catch (e) {

@@ -6,27 +6,33 @@
 import { CRISIS_DIMENSIONS } from '../inference/crisis.ts';
 import { isLabelId } from '../taxonomy.ts';
 import type { Review, StoredDialogue, StoredItem, StoredScore } from './db.ts';
-import { RestoreError } from './errors.ts';
+import { RestoreError, type RestoreExpected } from './errors.ts';
 import type { Dataset } from '../transcripts/model.ts';
 
 const EXPECTED = {
   string: 'a string',
   number: 'a number',
+  'number-or-null': 'a number, or null where the model has no safe class',
+  numbers: 'an array of numbers',
   boolean: 'true or false',
   array: 'an array',
   'label?': 'a label 0–7 or nothing',
   'string?': 'a string or nothing',
   'verdicts?': 'an object of crisis dimension → "correct" | "wrong", or nothing',
-} as const;
+} as const satisfies Partial<Record<RestoreExpected, string>>;
 type Check = keyof typeof EXPECTED;
 
 function passes(v: unknown, check: Check): boolean {
   if (check === 'array') return Array.isArray(v);
+  if (check === 'numbers') return Array.isArray(v) && v.every((x) => typeof x === 'number');
+  if (check === 'number-or-null') return v === null || typeof v === 'number';
   if (check === 'label?') return v === undefined || isLabelId(v);
   if (check === 'string?') return v === undefined || typeof v === 'string';
   if (check === 'verdicts?') return v === undefined || isVerdicts(v);
   return typeof v === check;
 }
+
+const fieldError = (path: string, expected: RestoreExpected, text: string) => new RestoreError(`expected ${text}`, path, { code: 'expected', expected });
 
 function isVerdicts(v: unknown): boolean {
   if (!v || typeof v !== 'object' || Array.isArray(v)) return false;
@@ -34,10 +40,10 @@ function isVerdicts(v: unknown): boolean {
 }
 
 function checkFields(rec: unknown, path: string, fields: Record<string, Check>): Record<string, unknown> {
-  if (!rec || typeof rec !== 'object' || Array.isArray(rec)) throw new RestoreError('expected an object', path);
+  if (!rec || typeof rec !== 'object' || Array.isArray(rec)) throw fieldError(path, 'object', 'an object');
   const r = rec as Record<string, unknown>;
   for (const [key, check] of Object.entries(fields)) {
-    if (!passes(r[key], check)) throw new RestoreError(`expected ${EXPECTED[check]}`, `${path}.${key}`);
+    if (!passes(r[key], check)) throw fieldError(`${path}.${key}`, check, EXPECTED[check]);
   }
   return r;
 }
@@ -45,7 +51,7 @@ function checkFields(rec: unknown, path: string, fields: Record<string, Check>):
 function list(b: Record<string, unknown>, key: string): unknown[] {
   const v = b[key];
   if (v === undefined) return [];
-  if (!Array.isArray(v)) throw new RestoreError('expected an array', key);
+  if (!Array.isArray(v)) throw fieldError(key, 'array', 'an array');
   return v;
 }
 
@@ -53,7 +59,7 @@ function checkTurns(turns: unknown[], path: string): void {
   turns.forEach((t, i) => {
     const r = checkFields(t, `${path}[${i}]`, { text: 'string', label: 'label?' });
     if (r.speaker !== 'seeker' && r.speaker !== 'supporter') {
-      throw new RestoreError('expected "seeker" or "supporter"', `${path}[${i}].speaker`);
+      throw fieldError(`${path}[${i}].speaker`, 'speaker', '"seeker" or "supporter"');
     }
   });
 }
@@ -79,7 +85,7 @@ const FIELDS = {
     seq: 'number', context: 'array', response: 'string', goldLabel: 'label?',
   },
   scores: {
-    itemId: 'string', modelId: 'string', probs: 'array', label: 'number', pUnsafe: 'number',
+    itemId: 'string', modelId: 'string', probs: 'numbers', label: 'number', pUnsafe: 'number-or-null',
     truncated: 'boolean', droppedTurns: 'number', scoredAt: 'number',
   },
   reviews: { itemId: 'string', datasetId: 'string', label: 'label?', note: 'string?', crisis: 'verdicts?', updatedAt: 'number' },
@@ -99,7 +105,8 @@ export function validateBackupRecords(b: Rec): BackupRecords {
   const datasets = checkStore(b, 'datasets');
   const datasetIds = new Set(datasets.map((d) => d.id));
   const owned = (r: Rec, path: string) => {
-    if (!datasetIds.has(r.datasetId)) throw new RestoreError(`unknown dataset "${String(r.datasetId)}"`, `${path}.datasetId`);
+    const id = String(r.datasetId);
+    if (!datasetIds.has(r.datasetId)) throw new RestoreError(`unknown dataset "${id}"`, `${path}.datasetId`, { code: 'unknown-dataset', id });
   };
   const dialogues = checkStore(b, 'dialogues', (d, path) => {
     owned(d, path);
@@ -112,9 +119,11 @@ export function validateBackupRecords(b: Rec): BackupRecords {
   const itemDataset = new Map(items.map((it) => [it.id, it.datasetId]));
   const scores = checkStore(b, 'scores', (s, path) => {
     const datasetId = itemDataset.get(s.itemId);
-    if (!datasetId) throw new RestoreError(`unknown item "${String(s.itemId)}"`, `${path}.itemId`);
+    const id = String(s.itemId);
+    if (!datasetId) throw new RestoreError(`unknown item "${id}"`, `${path}.itemId`, { code: 'unknown-item', id });
     // Backups taken from schema v1 have no datasetId on scores: derive it, as the v2 migration does.
-    return { ...s, datasetId };
+    // JSON has no NaN: the crisis models' pUnsafe (NaN, no safe class) is written as null; read it back as NaN.
+    return { ...s, datasetId, pUnsafe: s.pUnsafe === null ? NaN : s.pUnsafe };
   });
   const reviews = checkStore(b, 'reviews', owned);
   return { datasets, dialogues, items, scores, reviews } as unknown as BackupRecords;

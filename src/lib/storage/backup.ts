@@ -67,23 +67,47 @@ export function parseBackup(text: string): Backup {
   try {
     data = JSON.parse(text);
   } catch (e) {
-    throw new RestoreError(`not JSON (${e instanceof Error ? e.message : String(e)})`);
+    const detail = e instanceof Error ? e.message : String(e);
+    throw new RestoreError(`not JSON (${detail})`, undefined, { code: 'not-json', detail });
   }
-  if (!data || typeof data !== 'object' || Array.isArray(data)) throw new RestoreError('not a JSON object');
+  if (!data || typeof data !== 'object' || Array.isArray(data)) throw new RestoreError('not a JSON object', undefined, { code: 'not-object' });
   const b = data as Record<string, unknown>;
-  if (b.type !== BACKUP_TYPE) throw new RestoreError(`"type" is ${JSON.stringify(b.type)}, expected "${BACKUP_TYPE}"`);
+  if (b.type !== BACKUP_TYPE) {
+    const found = JSON.stringify(b.type) ?? 'nothing';
+    throw new RestoreError(`"type" is ${found}, expected "${BACKUP_TYPE}"`, undefined, { code: 'wrong-type', found });
+  }
   if (typeof b.version !== 'number' || b.version > BACKUP_VERSION) {
-    throw new RestoreError(`backup version ${String(b.version)} is newer than this app understands (${BACKUP_VERSION})`);
+    const version = String(b.version);
+    throw new RestoreError(`backup version ${version} is newer than this app understands (${BACKUP_VERSION})`, undefined, { code: 'too-new', version });
   }
   return { ...(b as unknown as Backup), ...validateBackupRecords(b) };
+}
+
+const STORES = ['datasets', 'dialogues', 'items', 'scores', 'reviews'] as const;
+
+/**
+ * Reads the backup file text back as restore would, and checks it holds every record that was
+ * written: a backup that could not be restored must never be the only copy left (wipe relies on it).
+ */
+export function verifyBackup(text: string, written: Backup): void {
+  const read = parseBackup(text);
+  for (const store of STORES) {
+    if (read[store].length !== written[store].length) {
+      throw new RestoreError(`${store}: ${read[store].length} of ${written[store].length} records read back`, undefined, {
+        code: 'read-back',
+        store,
+        written: written[store].length,
+        read: read[store].length,
+      });
+    }
+  }
 }
 
 /** Replaces the whole workspace with the backup, in one transaction. Validate with parseBackup first. */
 export async function restoreBackup(db: XinanDatabase, text: string): Promise<Backup> {
   const backup = parseBackup(text);
-  const stores = ['datasets', 'dialogues', 'items', 'scores', 'reviews'] as const;
-  await writeTx(db, [...stores], async (tx) => {
-    await Promise.all(stores.map((s) => tx.objectStore(s).clear()));
+  await writeTx(db, [...STORES], async (tx) => {
+    await Promise.all(STORES.map((s) => tx.objectStore(s).clear()));
     await Promise.all([
       issueAll(backup.datasets, (r) => tx.objectStore('datasets').put(r)),
       issueAll(backup.dialogues, (r) => tx.objectStore('dialogues').put(r)),

@@ -6,14 +6,32 @@ export class StorageFullError extends Error {
   }
 }
 
+/** What a record field should have been, for translated messages (see backup-validate.ts). */
+export type RestoreExpected =
+  | 'string' | 'number' | 'number-or-null' | 'numbers' | 'boolean' | 'array' | 'object'
+  | 'label?' | 'string?' | 'verdicts?' | 'speaker';
+
+/** Why a backup cannot be restored, as data, so the UI can say it in the user's language. */
+export type RestoreReason =
+  | { code: 'not-json'; detail: string }
+  | { code: 'not-object' }
+  | { code: 'wrong-type'; found: string }
+  | { code: 'too-new'; version: string }
+  | { code: 'expected'; expected: RestoreExpected }
+  | { code: 'unknown-dataset'; id: string }
+  | { code: 'unknown-item'; id: string }
+  | { code: 'read-back'; store: string; written: number; read: number };
+
 /** A backup file that cannot be restored; the existing data was not touched. */
 export class RestoreError extends Error {
   override name = 'RestoreError';
   /** Where in the file, e.g. 'items[3].response'; undefined for the whole file. */
   readonly path?: string;
-  constructor(detail: string, path?: string) {
+  readonly reason: RestoreReason;
+  constructor(detail: string, path: string | undefined, reason: RestoreReason) {
     super(path ? `Invalid backup: ${path}: ${detail}` : `Invalid backup: ${detail}`);
     this.path = path;
+    this.reason = reason;
   }
 }
 
