@@ -7,6 +7,7 @@ import {
   deleteDataset,
   listDatasets,
   openXinanDb,
+  persistenceState,
   requestPersistence,
   restoreBackup,
   serializeBackup,
@@ -26,7 +27,7 @@ export const APP_VERSION: string = __APP_VERSION__;
 export class Workspace {
   datasets = $state.raw<Dataset[]>([]);
   usage = $state.raw<StorageUsage | undefined>(undefined);
-  persist = $state<PersistResult | 'unknown'>('unknown');
+  persist = $state<PersistResult | 'not-asked' | 'unknown'>('unknown');
   error = $state.raw<UiError | undefined>(undefined);
   notice = $state<string | undefined>(undefined);
   /** The last wipe was refused because its backup could not be made or read back: the data is kept. */
@@ -44,6 +45,12 @@ export class Workspace {
 
   async init(): Promise<void> {
     await this.refresh();
+    this.persist = await persistenceState();
+  }
+
+  /** Asks for persistent storage once, at the first import (see quota.ts); the result shows in the storage panel. */
+  async askPersistence(): Promise<void> {
+    if (this.persist !== 'not-asked' && this.persist !== 'unknown') return;
     this.persist = await requestPersistence();
   }
 
