@@ -103,7 +103,7 @@ test('crisis view: a PsyCrisis sheet opens in the crisis view with every pair li
   await chooseFile(page, `${FIXTURES}/psycrisis.xlsx`);
   const pairs = Number(await page.getByTestId('preview-items').textContent());
   await confirmImport(page);
-  assertEqual(await page.getByRole('tab', { name: /危机回应/ }).getAttribute('aria-selected'), 'true', 'opens in the crisis view');
+  await page.getByRole('tab', { name: /危机回应/, selected: true }).waitFor(); // opens in the crisis view
   await crisisReady(page);
   assert(await page.getByLabel(/列出所有回复/).isChecked(), 'all pairs listed: every PsyCrisis message is high-risk');
   assertEqual(await page.getByRole('article', { name: /^item / }).count(), pairs, 'one row per pair');

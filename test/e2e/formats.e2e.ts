@@ -54,8 +54,8 @@ async function runCase(t: TestContext, c: Case): Promise<void> {
   const previewItems = Number(await page.getByTestId('preview-items').textContent());
   assert(previewItems > 0, `${c.file}: items in the preview`);
   await confirmImport(page);
-  const crisisTab = page.getByRole('tab', { name: /危机回应/ });
-  assertEqual(await crisisTab.getAttribute('aria-selected'), c.opensIn === 'crisis' ? 'true' : 'false', `${c.file}: opening view`);
+  // The dataset opens (asynchronously) in its view.
+  await page.getByRole('tab', { name: c.opensIn === 'crisis' ? /危机回应/ : /安全分类/, selected: true }).waitFor();
   await page.getByRole('tab', { name: /安全分类/ }).click();
   await scoreAll(page, c.file);
 
@@ -70,7 +70,7 @@ async function runCase(t: TestContext, c: Case): Promise<void> {
   // Filter: unsafe only. The export must hold exactly the unsafe rows of the full export.
   await page.getByLabel(/只看不安全/).check();
   const expected = rows.filter((r) => r.unsafe === true).map((r) => r.item_id as string).sort();
-  assertEqual(await matchingCount(page), expected.length, `${c.file}: matching count after the unsafe filter`);
+  await matchingCount(page, expected.length); // matching count after the unsafe filter
   const csv = parseCsv((await exportText(page, /^CSV$/)).text);
   assertEqual(csv.map((r) => r.item_id).sort(), expected, `${c.file}: filtered CSV rows are the unsafe items`);
   assert(csv.every((r) => r.unsafe === 'true' && r.model_sha256 === MODEL_SHA && r.app_version === APP_VERSION), `${c.file}: CSV provenance`);
@@ -94,7 +94,7 @@ test('format csv with unknown headers: column mapping, then HTML report', async 
   const rows = jsonlRows((await exportText(page, /^JSONL$/)).text);
   await page.getByLabel('threshold').fill('0.5');
   const over = rows.filter((r) => (r.p_unsafe as number) >= 0.5).length;
-  assertEqual(await matchingCount(page), over, 'threshold filter keeps items with P(unsafe) ≥ 0.5');
+  await matchingCount(page, over); // threshold filter keeps items with P(unsafe) ≥ 0.5
   await page.getByLabel('threshold').fill('0');
   const html = (await exportText(page, /HTML/)).text;
   assert(html.includes('<meta name="xinan:') || html.includes('xinan-report'), 'HTML report identifies itself');
