@@ -104,9 +104,8 @@ export async function storedScores(page: Page): Promise<{ itemId: string; modelI
  */
 export async function expectText(locator: Locator, want: RegExp, timeout = 30_000): Promise<string> {
   const until = Date.now() + timeout;
-  let last = '';
   for (;;) {
-    last = (await locator.first().textContent({ timeout: Math.max(1, until - Date.now()) }).catch((e: unknown) => `(${String(e).slice(0, 200)})`)) ?? '';
+    const last = (await locator.first().textContent({ timeout: Math.max(1, until - Date.now()) }).catch((e: unknown) => `(${String(e).slice(0, 200)})`)) ?? '';
     if (want.test(last)) return last;
     if (Date.now() > until) throw new Error(`expected text ${want} within ${timeout} ms, last saw ${JSON.stringify(last)}`);
     await new Promise((r) => setTimeout(r, 100));

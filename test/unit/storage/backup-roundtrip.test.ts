@@ -20,7 +20,12 @@ import { buildDataset } from '../../../src/lib/transcripts/dataset.ts';
 import type { Dialogue } from '../../../src/lib/transcripts/model.ts';
 import { openFreshDb } from '../../helpers/storage.ts';
 
-const identity = (modelId: string): ModelIdentity => ({ modelId, sha256: 'cd'.repeat(32), storageId: `${modelId}@cdcd`, placeholder: false });
+const identity = (modelId: string): ModelIdentity => ({
+  modelId,
+  sha256: 'cd'.repeat(32),
+  storageId: `${modelId}@cdcd`,
+  placeholder: false,
+});
 
 /** Every store, read whole: compared before and after, so a store the backup misses fails here. */
 async function everything(db: XinanDatabase): Promise<Record<string, unknown[]>> {
@@ -37,12 +42,19 @@ describe('backup round-trip of a workspace every model and store has written to'
 
   it('restores deep-equal after a wipe, NaN pUnsafe of the crisis models included', async () => {
     const db = await openFreshDb();
-    const sample = JSON.parse(readFileSync('test/fixtures/sample-ds.json', 'utf8')) as { context: string; response: string; label?: number }[];
+    const sample = JSON.parse(readFileSync('test/fixtures/sample-ds.json', 'utf8')) as {
+      context: string;
+      response: string;
+      label?: number;
+    }[];
     const dialogues: Dialogue[] = sample.slice(0, 4).map((r, i) => ({
       id: `d${i}`,
       turns: [...splitMarkedTurns(r.context), { speaker: 'supporter', text: splitMarkedTurns(r.response)[0].text, label: i % 8 }],
     })) as Dialogue[];
-    const gold = buildDataset({ dialogues, skipped: [], format: 'dialoguesafety-json' }, { id: 'gold', name: 'g.json', sourceFile: 'g.json', createdAt: 1 });
+    const gold = buildDataset(
+      { dialogues, skipped: [], format: 'dialoguesafety-json' },
+      { id: 'gold', name: 'g.json', sourceFile: 'g.json', createdAt: 1 },
+    );
     const pairs = buildDataset(
       { dialogues: dialogues.slice(0, 2), skipped: [{ where: 'row 3', reason: 'empty reply' }], format: 'xlsx', layout: 'pairs' },
       { id: 'pairs', name: 'p.xlsx', sourceFile: 'p.xlsx', createdAt: 2 },
@@ -53,7 +65,13 @@ describe('backup round-trip of a workspace every model and store has written to'
     // 8-class scores, as the scorer stores them.
     const goldItems = await getItems(db, 'gold');
     const s8 = await safety.scoreBatch(goldItems.map((it) => ({ context: it.context, response: it.response })));
-    await putScores(db, 'gold', 'xinan-safety-zh@abab', goldItems.map((it, i) => ({ itemId: it.id, score: s8[i] })), 10);
+    await putScores(
+      db,
+      'gold',
+      'xinan-safety-zh@abab',
+      goldItems.map((it, i) => ({ itemId: it.id, score: s8[i] })),
+      10,
+    );
     await putReview(db, { itemId: goldItems[0].id, datasetId: 'gold', label: 3, note: '说教' }, 11);
 
     // Crisis points and seeker risk through the crisis view's own state, with the real engines, and marks.
