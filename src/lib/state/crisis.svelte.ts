@@ -90,6 +90,8 @@ export class CrisisState {
   #hasSeekerModel = false;
   /** Counts `score`/`clear` calls, so a superseded call's results are dropped. */
   #run = 0;
+  /** The run counter at the last `clear`: runs started before it store nothing. */
+  #cleared = 0;
 
   constructor(scorers: CrisisScorers) {
     this.#scorers = scorers;
@@ -166,7 +168,8 @@ export class CrisisState {
         this.seekerRisk = new Map(items.flatMap((it) => (seekerAll.has(it.id) ? [[it.id, seekerAll.get(it.id)!.probs[0]]] : [])));
         this.phase = 'ready';
       }
-      if (fresh.crisis.length || fresh.seeker.length) await onScored?.(fresh);
+      // After a clear (wipe, restore, delete) the items may be gone: storing their scores would leave orphans.
+      if (run > this.#cleared && (fresh.crisis.length || fresh.seeker.length)) await onScored?.(fresh);
     } catch (e) {
       if (run !== this.#run) return;
       this.error = e instanceof Error ? e.message : String(e);
@@ -178,7 +181,7 @@ export class CrisisState {
 
   /** Forgets the items, scores, evidence and marks shown (e.g. after a wipe); a running `score` is superseded. */
   clear(): void {
-    this.#run++;
+    this.#cleared = ++this.#run;
     this.phase = 'idle';
     this.error = undefined;
     this.items = [];

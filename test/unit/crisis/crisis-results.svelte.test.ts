@@ -170,6 +170,22 @@ describe('CrisisResults follows the open dataset', () => {
     db.close();
   });
 
+  it('stores nothing for a dataset closed (wiped) while its crisis scores were being computed', async () => {
+    const { db, a } = await twoDatasets();
+    let release!: () => void;
+    const slow = new Promise<void>((r) => (release = r));
+    const crisis: ScoreFn = async (items) => (await slow, items.map(() => s([0.8, 0.1, 0.2, 0.9, 0.1])));
+    const c = new CrisisResults({ db: async () => db }, { makeState: () => new CrisisState({ crisis }), identities: IDS });
+    const opening = c.open(a.dataset, a.items);
+    await until(() => c.state.phase === 'scoring');
+    c.close();
+    release();
+    await opening;
+    expect(await db.count('scores')).toBe(0);
+    expect(c.state.phase).toBe('idle');
+    db.close();
+  });
+
   it('forgets what it showed when the workspace is wiped or restored', async () => {
     const { db, a } = await twoDatasets();
     const f = fakes();
