@@ -102,7 +102,7 @@ export async function storedScores(page: Page): Promise<{ itemId: string; modelI
  * Waits until the locator's text matches (Playwright-core has no `expect`): UI state is read only
  * once it has settled, never in one shot right after an action. Throws with the last text seen.
  */
-export async function expectText(locator: Locator, want: RegExp, timeout = 30_000): Promise<string> {
+export async function expectText(locator: Locator, want: RegExp, timeout = 120_000): Promise<string> {
   const until = Date.now() + timeout;
   for (;;) {
     const last = (await locator.first().textContent({ timeout: Math.max(1, until - Date.now()) }).catch((e: unknown) => `(${String(e).slice(0, 200)})`)) ?? '';
@@ -113,7 +113,7 @@ export async function expectText(locator: Locator, want: RegExp, timeout = 30_00
 }
 
 /** Waits until the summary counts ("N 段对话 · N 条回复 · 已评估 N") match, and returns them. */
-export function summaryCounts(page: Page, want: RegExp, timeout = 30_000): Promise<string> {
+export function summaryCounts(page: Page, want: RegExp, timeout = 120_000): Promise<string> {
   return expectText(page.getByTestId('summary-counts'), want, timeout);
 }
 
