@@ -84,11 +84,30 @@ describe('Importer + Workspace', () => {
     expect(importer.preview).toBeUndefined();
   });
 
+  it('a wipe whose backup does not read back is refused, says why, and keeps everything', async () => {
+    await importer.fromSample();
+    const id = await importer.confirm();
+    const db = await workspace.db();
+    // A record restore would refuse (e.g. written by a buggy version): the backup taken before the wipe cannot be read back.
+    const [item] = await getItems(db, id!);
+    await db.put('items', { ...item, goldLabel: 9 as 7 });
+    const before = await db.getAll('items');
+    expect(await workspace.wipe({ backupFirst: true })).toBe(false);
+    expect(workspace.wipeRefused).toBe(true);
+    expect(workspace.error).toMatchObject({ kind: 'message', msg: { key: 'restoreInvalidAt', params: { path: 'items[0].goldLabel', detail: { key: 'restoreExpLabel' } } } });
+    expect(await db.getAll('items')).toEqual(before);
+    expect(workspace.datasets.map((d) => d.id)).toEqual([id]);
+    // Without a backup (the user's explicit choice) the wipe goes ahead.
+    expect(await workspace.wipe({ backupFirst: false })).toBe(true);
+    expect(workspace.wipeRefused).toBe(false);
+    expect(workspace.datasets).toEqual([]);
+  });
+
   it('a bad backup is refused and the workspace is unchanged; delete removes a dataset', async () => {
     await importer.fromSample();
     const id = await importer.confirm();
     expect(await workspace.restore(file('malformed.json'))).toBeUndefined();
-    expect(workspace.error?.kind === 'message' && workspace.error.message).toMatch(/Invalid backup/);
+    expect(workspace.error).toMatchObject({ kind: 'message', msg: { key: 'restoreInvalid', params: { detail: { key: 'restoreNotJson' } } } });
     expect(workspace.datasets.map((d) => d.id)).toEqual([id]);
     await workspace.remove(id!);
     expect(workspace.datasets).toEqual([]);

@@ -2,7 +2,7 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { SAMPLE_RECORDS } from '../../src/lib/sample/sample.ts';
 
 export const FIXTURES = 'test/fixtures/transcripts';
@@ -68,9 +68,9 @@ export async function exportText(page: Page, button: RegExp): Promise<{ name: st
   return { name: download.suggestedFilename(), text: readFileSync(path, 'utf8') };
 }
 
-export async function matchingCount(page: Page): Promise<number> {
-  const text = (await page.getByTestId('matching-count').textContent()) ?? '';
-  return Number(/(\d+)/.exec(text)?.[1] ?? NaN);
+/** Waits until the results' matching count (after a filter change) is `n`. */
+export async function matchingCount(page: Page, n: number): Promise<void> {
+  await expectText(page.getByTestId('matching-count'), new RegExp(`(^|\\D)${n}(\\D|$)`));
 }
 
 /** Rows of an exported JSONL file (header line removed). */
@@ -93,6 +93,48 @@ export async function storedScores(page: Page): Promise<{ itemId: string; modelI
             open.result.close();
           };
           req.onerror = () => reject(req.error);
+        };
+      }),
+  );
+}
+
+/**
+ * Waits until the locator's text matches (Playwright-core has no `expect`): UI state is read only
+ * once it has settled, never in one shot right after an action. Throws with the last text seen.
+ */
+export async function expectText(locator: Locator, want: RegExp, timeout = 120_000): Promise<string> {
+  const until = Date.now() + timeout;
+  for (;;) {
+    const last = (await locator.first().textContent({ timeout: Math.max(1, until - Date.now()) }).catch((e: unknown) => `(${String(e).slice(0, 200)})`)) ?? '';
+    if (want.test(last)) return last;
+    if (Date.now() > until) throw new Error(`expected text ${want} within ${timeout} ms, last saw ${JSON.stringify(last)}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** Waits until the summary counts ("N 段对话 · N 条回复 · 已评估 N") match, and returns them. */
+export function summaryCounts(page: Page, want: RegExp, timeout = 120_000): Promise<string> {
+  return expectText(page.getByTestId('summary-counts'), want, timeout);
+}
+
+/** Every record of every store in the app's IndexedDB, read in the page (NaN survives structured clone). */
+export async function allStores(page: Page): Promise<Record<string, unknown[]>> {
+  return page.evaluate(
+    () =>
+      new Promise<Record<string, unknown[]>>((resolve, reject) => {
+        const open = indexedDB.open('xinan');
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const db = open.result;
+          const names = [...db.objectStoreNames];
+          const tx = db.transaction(names);
+          const out: Record<string, unknown[]> = {};
+          for (const n of names) {
+            const req = tx.objectStore(n).getAll();
+            req.onsuccess = () => (out[n] = req.result as unknown[]);
+          }
+          tx.oncomplete = () => (db.close(), resolve(out));
+          tx.onerror = () => reject(tx.error);
         };
       }),
   );

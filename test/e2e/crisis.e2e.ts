@@ -103,7 +103,7 @@ test('crisis view: a PsyCrisis sheet opens in the crisis view with every pair li
   await chooseFile(page, `${FIXTURES}/psycrisis.xlsx`);
   const pairs = Number(await page.getByTestId('preview-items').textContent());
   await confirmImport(page);
-  assertEqual(await page.getByRole('tab', { name: /危机回应/ }).getAttribute('aria-selected'), 'true', 'opens in the crisis view');
+  await page.getByRole('tab', { name: /危机回应/, selected: true }).waitFor(); // opens in the crisis view
   await crisisReady(page);
   assert(await page.getByLabel(/列出所有回复/).isChecked(), 'all pairs listed: every PsyCrisis message is high-risk');
   assertEqual(await page.getByRole('article', { name: /^条目 / }).count(), pairs, 'one row per pair');
@@ -131,4 +131,38 @@ test('dialogue view: evidence for an unsafe 8-class label highlights clauses of 
   const none = await turn.getByText(/没有哪个分句单独决定/).count();
   assert(marks > 0 || none === 1, `either highlighted clauses (${marks}) or the note that none decides the label`);
   assertEqual(await turn.getByRole('button', { name: /依据/ }).count(), 0, 'the evidence button is gone once computed');
+});
+
+test('crisis view follows the open dataset: A → crisis → 8-class → B → crisis shows and exports the rows of B', async ({ page, origin }) => {
+  await openApp(page, origin);
+  await page.getByRole('button', { name: /试用内置示例/ }).click();
+  await confirmImport(page);
+  await openCrisis(page);
+  await page.getByRole('article', { name: /^item / }).filter({ hasText: RISKY }).waitFor();
+  await page.getByRole('tab', { name: /安全分类/ }).click();
+
+  // B: another file, opened from the list (its replies share nothing with the sample's).
+  await chooseFile(page, `${FIXTURES}/dialoguesafety.json`);
+  await confirmImport(page);
+  const b = dataset(page, 'dialoguesafety.json');
+  await b.getByRole('button', { name: 'dialoguesafety.json', exact: true }).click();
+  await page.getByRole('heading', { name: /dialoguesafety\.json/ }).waitFor();
+  await openCrisis(page);
+  await page.getByLabel(/列出所有回复/).check();
+  const records = JSON.parse(readFileSync(`${FIXTURES}/dialoguesafety.json`, 'utf8')) as { id: string; response: string }[];
+  const bReplies = records.map((r) => r.response.replace(/^\[supporter\]/, ''));
+  const items = page.getByRole('article', { name: /^item / });
+  // Every listed row is one of B's replies, and all of B's pairs are listed.
+  await page.waitForFunction(
+    (n) => document.querySelectorAll('[data-testid=crisis-panel] article.item').length === n,
+    bReplies.length,
+  );
+  const shown = await items.getByTestId('crisis-reply').allTextContents();
+  assertEqual(shown.map((t) => t.replace(/^回复/, '')).sort(), [...bReplies].sort(), "the rows are B's replies");
+  assert(!(await page.getByText(RISKY).count()), "no row of A's is shown");
+
+  const csv = (await exportText(page, /导出 CSV/)).text;
+  const lines = csv.replace(/^\uFEFF/, '').trim().split(/\r\n/).slice(1);
+  assertEqual(lines.length, bReplies.length, "B's export: one row per B pair");
+  assert(!csv.includes(RISKY), "B's export holds none of A's rows");
 });

@@ -20,7 +20,8 @@ test('errors: malformed files show their errors and existing data stays unchange
 
   for (const bad of BAD) {
     await chooseFile(page, `${FIXTURES}/${bad.file}`);
-    const alert = page.getByRole('alert');
+    // The previous file's alert may still be up for a moment: wait for this file's own.
+    const alert = page.getByRole('alert').filter({ hasText: bad.file });
     await alert.waitFor();
     const text = (await alert.textContent()) ?? '';
     assert(bad.says.test(text), `${bad.file}: error says which file and what (${text})`);
@@ -34,8 +35,12 @@ test('errors: malformed files show their errors and existing data stays unchange
   await page.getByRole('button', { name: /^取消$/ }).click();
 
   await page.getByLabel(/从备份恢复/).setInputFiles(`${FIXTURES}/malformed.json`);
-  const restoreError = (await page.getByRole('alert').textContent()) ?? '';
-  assert(/备份文件无效：不是 JSON/.test(restoreError), `bad backup refused, in Chinese (${restoreError})`);
+  // The alert appears once the file is read: wait for it, then read it.
+  const restoreAlert = page.getByRole('alert').filter({ hasText: /备份文件无效/ });
+  await restoreAlert.waitFor();
+  const restoreError = (await restoreAlert.textContent()) ?? '';
+  assert(/不是 JSON/.test(restoreError), `bad backup refused, in Chinese, saying what is wrong (${restoreError})`);
+  assert(!/Invalid backup/.test(restoreError), `no English in the zh UI (${restoreError})`);
 
   assertEqual(await page.getByTestId('dataset').count(), 1, 'still exactly one dataset');
   assertEqual(await dataset(page, 'dialoguesafety.json').textContent(), datasetText, 'dataset unchanged');

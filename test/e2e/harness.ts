@@ -64,6 +64,9 @@ export interface Session {
 export async function openSession(origin: string, extraArgs: string[] = []): Promise<Session> {
   const dir = mkdtempSync(join(tmpdir(), 'xinan-e2e-'));
   const context = await chromium.launchPersistentContext(dir, { executablePath: CHROMIUM, args: [...ARGS, ...extraArgs], acceptDownloads: true });
+  // Playwright's 30 s default is too short on a shared 2-core machine under load (a download event
+  // after scoring once took longer): waits are generous, assertions never depend on speed.
+  context.setDefaultTimeout(120_000);
   const violations: string[] = [];
   await context.route('**', (route) => {
     const url = route.request().url();

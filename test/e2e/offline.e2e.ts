@@ -1,6 +1,6 @@
 /** After the first load and first scoring, the app works offline: reload, import, score again. */
 import { assert, test } from './harness.ts';
-import { confirmImport, openApp, waitAllScored } from './app.ts';
+import { confirmImport, expectText, openApp, waitAllScored } from './app.ts';
 
 const PASTED = '来访者：最近总是一个人哭，不想让家里人知道。\n咨询师：一个人扛着这些一定很累，愿意说说发生了什么吗？\n来访者：工作丢了。\n咨询师：失去工作确实是很大的打击。';
 
@@ -26,6 +26,5 @@ test('offline: after first use, going offline and reloading still scores', async
   await confirmImport(page);
   await page.locator('[data-testid=dataset][data-name="pasted.txt"]').getByRole('button', { name: /开始评估/ }).click();
   await waitAllScored(page);
-  const device = (await page.getByTestId('device').textContent()) ?? '';
-  assert(/是/.test(device), `still cross-origin isolated offline (${device})`);
+  await expectText(page.getByTestId('device'), /是/); // still cross-origin isolated offline
 });

@@ -1,17 +1,16 @@
 /** The workshop path: one click on the built-in sample, score, see results, agreement metrics. */
 import { readFileSync } from 'node:fs';
 import { assert, assertEqual, test } from './harness.ts';
-import { confirmImport, openApp, waitAllScored } from './app.ts';
+import { confirmImport, expectText, openApp, waitAllScored } from './app.ts';
 
 test('sample: one click imports, scores with the real worker and shows results', async ({ page, origin }) => {
   await openApp(page, origin);
   await page.getByRole('button', { name: /试用内置示例/ }).click();
-  assertEqual(await page.getByTestId('preview-items').textContent(), '9', 'sample items in the preview');
+  await expectText(page.getByTestId('preview-items'), /^9$/); // sample items in the preview
   await confirmImport(page);
   await page.getByRole('button', { name: /开始评估/ }).click();
   await waitAllScored(page);
-  const device = (await page.getByTestId('device').textContent()) ?? '';
-  assert(/wasm|webgpu/.test(device), `device shown (${device})`);
+  const device = await expectText(page.getByTestId('device'), /wasm|webgpu/); // device shown once the worker reports it
   assert(/是|yes/.test(device), `cross-origin isolated (${device})`);
   assert(/线程: [2-4]/.test(device.replace(/\s+/g, ' ')), `more than one WASM thread (${device})`);
   assertEqual(await page.getByTestId('dialogue-row').count(), 9, 'one row per dialogue');
@@ -32,8 +31,7 @@ test(
     await confirmImport(page);
     await page.getByRole('button', { name: /开始评估/ }).click();
     await waitAllScored(page);
-    const device = (await page.getByTestId('device').textContent()) ?? '';
-    assert(/webgpu/.test(device), `WebGPU chosen (${device})`);
+    await expectText(page.getByTestId('device'), /webgpu/); // WebGPU chosen
   },
   { chromiumArgs: ['--enable-unsafe-webgpu', '--use-webgpu-adapter=swiftshader', '--enable-features=Vulkan'] },
 );

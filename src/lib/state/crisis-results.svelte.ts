@@ -40,15 +40,18 @@ export function marksFromReviews(reviews: readonly Review[]): MarkBook {
 }
 
 export class CrisisResults {
-  /** Created on first open, so the two workers do not start with the app. */
-  state = $state.raw<CrisisState | undefined>(undefined);
+  /**
+   * Created with this object, not on first open: its `$derived` rows would otherwise belong to the
+   * effect of the crisis panel that first opened it and go stale once that panel unmounts (Svelte's
+   * derived_inert), showing the first dataset forever. Its workers still start on first use only.
+   */
+  readonly state: CrisisState;
   datasetId = $state<string | undefined>(undefined);
   error = $state.raw<UiError | undefined>(undefined);
   /** Progress of "evidence for all listed replies". */
   explaining = $state.raw<{ done: number; total: number } | undefined>(undefined);
   crisisModel = $state.raw<ModelIdentity | undefined>(undefined);
   #workspace: Pick<Workspace, 'db'>;
-  #makeState: () => CrisisState;
   #loadIdentities: () => Promise<[ModelIdentity, ModelIdentity]>;
   #identities?: Promise<[ModelIdentity, ModelIdentity]>;
   /** Dataset and item count last opened without error: reopening the tab then keeps evidence and scores. */
@@ -57,8 +60,8 @@ export class CrisisResults {
   /** Tests inject the state (fake scorers) and the model identities (no model files in Node). */
   constructor(workspace: Pick<Workspace, 'db'>, deps: CrisisResultsDeps = {}) {
     this.#workspace = workspace;
-    this.#makeState = deps.makeState ?? createCrisisState;
     this.#loadIdentities = deps.identities ?? (() => Promise.all([modelIdentity(CRISIS_MODEL_PATH), modelIdentity(SEEKER_RISK_MODEL_PATH)]));
+    this.state = (deps.makeState ?? createCrisisState)();
   }
 
   #identitiesOnce(): Promise<[ModelIdentity, ModelIdentity]> {
@@ -74,7 +77,7 @@ export class CrisisResults {
     const key = `${dataset.id}\u0000${items.length}`;
     if (this.#opened === key) return;
     this.#opened = key;
-    const st = (this.state ??= this.#makeState());
+    const st = this.state;
     this.datasetId = dataset.id;
     this.error = undefined;
     // Every seeker message of a PsyCrisis sheet is high-risk by construction: list them all.
@@ -98,11 +101,22 @@ export class CrisisResults {
         await putScores(db, dataset.id, seekerId.storageId, fresh.seeker.map(([itemId, score]) => ({ itemId, score })));
       };
       await st.score(crisisPairsFromItems(items), { crisis, seeker });
+      if (this.datasetId !== dataset.id) return;
       if (st.error) throw new Error(st.error);
     } catch (e) {
+      if (this.datasetId !== dataset.id) return;
       this.error = toUiError(e);
       this.#opened = undefined;
     }
+  }
+
+  /** Shows nothing until the next open: after a wipe, a restore or the open dataset's deletion. */
+  close(): void {
+    this.#opened = undefined;
+    this.datasetId = undefined;
+    this.error = undefined;
+    this.explaining = undefined;
+    this.state.clear();
   }
 
   async explain(id: string): Promise<void> {

@@ -88,6 +88,10 @@ export class CrisisState {
   onScored?: (fresh: { crisis: [string, ItemScore][]; seeker: [string, ItemScore][] }) => void | Promise<void>;
   #scorers: CrisisScorers;
   #hasSeekerModel = false;
+  /** Counts `score`/`clear` calls, so a superseded call's results are dropped. */
+  #run = 0;
+  /** The run counter at the last `clear`: runs started before it store nothing. */
+  #cleared = 0;
 
   constructor(scorers: CrisisScorers) {
     this.#scorers = scorers;
@@ -135,6 +139,10 @@ export class CrisisState {
    * (scores stored earlier), and replaces earlier results. New scores go to `onScored`.
    */
   async score(items: CrisisInput[], known: KnownScores = {}): Promise<void> {
+    // A later call (another dataset opened meanwhile) supersedes this one: its results must not
+    // replace the later ones, and its fresh scores go to the owner that was current when it started.
+    const run = ++this.#run;
+    const onScored = this.onScored;
     this.phase = 'scoring';
     this.error = undefined;
     this.items = items;
@@ -153,18 +161,38 @@ export class CrisisState {
         crisis: needCrisis.map((it, i) => [it.id, crisis[i]] as [string, ItemScore]),
         seeker: needSeeker.map((it, i) => [it.id, seeker[i]] as [string, ItemScore]),
       };
-      const crisisAll = new Map([...crisisKnown, ...fresh.crisis]);
-      const seekerAll = new Map([...seekerKnown, ...fresh.seeker]);
-      this.scores = new Map(items.flatMap((it) => (crisisAll.has(it.id) ? [[it.id, crisisAll.get(it.id)!]] : [])));
-      this.seekerRisk = new Map(items.flatMap((it) => (seekerAll.has(it.id) ? [[it.id, seekerAll.get(it.id)!.probs[0]]] : [])));
-      this.phase = 'ready';
-      if (fresh.crisis.length || fresh.seeker.length) await this.onScored?.(fresh);
+      const current = run === this.#run;
+      if (current) {
+        const crisisAll = new Map([...crisisKnown, ...fresh.crisis]);
+        const seekerAll = new Map([...seekerKnown, ...fresh.seeker]);
+        this.scores = new Map(items.flatMap((it) => (crisisAll.has(it.id) ? [[it.id, crisisAll.get(it.id)!]] : [])));
+        this.seekerRisk = new Map(items.flatMap((it) => (seekerAll.has(it.id) ? [[it.id, seekerAll.get(it.id)!.probs[0]]] : [])));
+        this.phase = 'ready';
+      }
+      // After a clear (wipe, restore, delete) the items may be gone: storing their scores would leave orphans.
+      if (run > this.#cleared && (fresh.crisis.length || fresh.seeker.length)) await onScored?.(fresh);
     } catch (e) {
+      if (run !== this.#run) return;
       this.error = e instanceof Error ? e.message : String(e);
       this.phase = 'error';
     } finally {
-      this.pending = 0;
+      if (run === this.#run) this.pending = 0;
     }
+  }
+
+  /** Forgets the items, scores, evidence and marks shown (e.g. after a wipe); a running `score` is superseded. */
+  clear(): void {
+    this.#cleared = ++this.#run;
+    this.phase = 'idle';
+    this.error = undefined;
+    this.items = [];
+    this.scores = new Map();
+    this.seekerRisk = new Map();
+    this.evidence = new Map();
+    this.marks = new Map();
+    this.pending = 0;
+    this.onMarks = undefined;
+    this.onScored = undefined;
   }
 
   /** Replaces the marks (e.g. with the ones stored for this dataset) without calling onMarks. */
@@ -174,8 +202,10 @@ export class CrisisState {
 
   /** Computes the evidence of every listed reply that has none yet, one reply (one batched call) at a time. */
   async explainAll(onProgress?: (done: number, total: number) => void): Promise<void> {
+    const run = this.#run;
     const todo = this.listed.filter((it) => !this.evidence.has(it.id));
     for (const [i, it] of todo.entries()) {
+      if (run !== this.#run) return; // another dataset was opened: these items are no longer shown
       await this.explain(it.id);
       onProgress?.(i + 1, todo.length);
     }
@@ -187,8 +217,10 @@ export class CrisisState {
     if (cached) return cached;
     const it = this.items.find((x) => x.id === id);
     if (!it) throw new Error(`no crisis item ${id}`);
+    const run = this.#run;
     const o = await occlude(this.#scorers.crisis, toScoreItem(it), 'clause');
-    this.evidence = new Map(this.evidence).set(id, o);
+    // Evidence computed for items that are no longer shown is not kept.
+    if (run === this.#run) this.evidence = new Map(this.evidence).set(id, o);
     return o;
   }
 

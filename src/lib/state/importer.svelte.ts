@@ -99,6 +99,8 @@ export class Importer {
     const preview = this.preview;
     if (!preview) return undefined;
     this.status = 'saving';
+    // Asked here, on the user's first import, so the browser does not evict what is about to be stored.
+    void this.#workspace.askPersistence();
     try {
       const id = newDatasetId();
       const records = buildDataset(preview, { id, name: preview.name, sourceFile: preview.name, createdAt: Date.now() });

@@ -75,30 +75,65 @@ export class Results {
 
   /** New scores from the running job: one Map copy per chunk, not a database read. */
   #merge(datasetId: string, scores: StoredScore[]): void {
+    // A dataset being opened keeps its chunks until its records are read (see `open`).
+    if (this.#opening?.id === datasetId) this.#opening.early.push(...scores);
     if (this.dataset?.id !== datasetId) return;
     const next = new Map(this.scores);
     for (const s of scores) next.set(s.itemId, s);
     this.scores = next;
   }
 
+  /** The dataset being read by `open`, and score chunks stored for it meanwhile. */
+  #opening?: { id: string; early: StoredScore[] };
+  /** Id of the dataset `open` is reading; the view shows a loading note, never another dataset's counts. */
+  loading = $state<string | undefined>(undefined);
+
+  /**
+   * Reads the dataset's dialogues, items and scores, then shows them all at once: the header, the
+   * counts and the rows never mix two datasets or show a dataset as empty while it loads.
+   */
   async open(dataset: Dataset): Promise<void> {
-    // A PsyCrisis sheet (A seeker message, B reply) is there for its crisis points; reopening the
-    // same dataset (e.g. its Score button) keeps the view the reviewer chose.
-    // A comparison (src/lib/compare) opens in its own view.
-    if (this.dataset?.id !== dataset.id) this.view = dataset.layout === 'pairs' ? 'crisis' : dataset.layout === 'compare' ? 'compare' : 'safety';
-    this.dataset = dataset;
-    this.openDialogue = undefined;
-    this.evidence = new Map();
-    const db = await this.#workspace.db();
-    const [dialogues, items] = await Promise.all([getDialogues(db, dataset.id), getItems(db, dataset.id)]);
-    // Another dataset may have been opened while these were read.
-    if (this.dataset?.id !== dataset.id) return;
-    this.dialogues = dialogues;
-    this.items = items;
-    this.scores = new Map();
-    this.trainingOverlap = undefined;
-    void this.#checkOverlap(dataset.id, items);
-    await this.reloadScores();
+    const opening = { id: dataset.id, early: [] as StoredScore[] };
+    this.#opening = opening;
+    this.loading = dataset.id;
+    try {
+      const db = await this.#workspace.db();
+      const [dialogues, items] = await Promise.all([getDialogues(db, dataset.id), getItems(db, dataset.id)]);
+      const scores = await this.#readScores(dataset.id);
+      // Another dataset may have been opened while these were read.
+      if (this.#opening !== opening) return;
+      for (const s of opening.early) scores.set(s.itemId, s);
+      // A PsyCrisis sheet (A seeker message, B reply) is there for its crisis points; reopening the
+      // same dataset (e.g. its Score button) keeps the view the reviewer chose.
+      // A comparison (src/lib/compare) opens in its own view.
+      if (this.dataset?.id !== dataset.id) this.view = dataset.layout === 'pairs' ? 'crisis' : dataset.layout === 'compare' ? 'compare' : 'safety';
+      this.openDialogue = undefined;
+      this.evidence = new Map();
+      this.dataset = dataset;
+      this.dialogues = dialogues;
+      this.items = items;
+      this.scores = scores;
+      this.trainingOverlap = undefined;
+      void this.#checkOverlap(dataset.id, items);
+    } catch (e) {
+      if (this.#opening === opening) this.error = toUiError(e);
+    } finally {
+      if (this.#opening === opening) {
+        this.#opening = undefined;
+        this.loading = undefined;
+      }
+    }
+  }
+
+  /** Scores of the default model for a dataset (none when the model's identity cannot be read). */
+  async #readScores(datasetId: string): Promise<Map<string, StoredScore>> {
+    try {
+      const model = await this.#scorer.identity();
+      return await getScores(await this.#workspace.db(), datasetId, model.storageId);
+    } catch (e) {
+      this.error = toUiError(e);
+      return new Map();
+    }
   }
 
   async #checkOverlap(datasetId: string, items: readonly StoredItem[]): Promise<void> {
@@ -111,6 +146,8 @@ export class Results {
   }
 
   close(): void {
+    this.#opening = undefined;
+    this.loading = undefined;
     this.dataset = undefined;
     this.dialogues = [];
     this.items = [];

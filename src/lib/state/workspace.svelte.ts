@@ -7,10 +7,12 @@ import {
   deleteDataset,
   listDatasets,
   openXinanDb,
+  persistenceState,
   requestPersistence,
   restoreBackup,
   serializeBackup,
   storageUsage,
+  verifyBackup,
   wipeAll,
   type PersistResult,
   type StorageUsage,
@@ -25,11 +27,13 @@ export const APP_VERSION: string = __APP_VERSION__;
 export class Workspace {
   datasets = $state.raw<Dataset[]>([]);
   usage = $state.raw<StorageUsage | undefined>(undefined);
-  persist = $state<PersistResult | 'unknown'>('unknown');
+  persist = $state<PersistResult | 'not-asked' | 'unknown'>('unknown');
   error = $state.raw<UiError | undefined>(undefined);
   notice = $state<string | undefined>(undefined);
   /** Called after every refresh of the list (import, delete, restore, a finished run): e.g. to re-count scores. */
   onRefresh?: () => Promise<void> | void;
+  /** The last wipe was refused because its backup could not be made or read back: the data is kept. */
+  wipeRefused = $state(false);
   #db?: Promise<XinanDatabase>;
 
   /** Opens the database once; a failed open is forgotten so the next call retries. */
@@ -43,6 +47,12 @@ export class Workspace {
 
   async init(): Promise<void> {
     await this.refresh();
+    this.persist = await persistenceState();
+  }
+
+  /** Asks for persistent storage once, at the first import (see quota.ts); the result shows in the storage panel. */
+  async askPersistence(): Promise<void> {
+    if (this.persist !== 'not-asked' && this.persist !== 'unknown') return;
     this.persist = await requestPersistence();
   }
 
@@ -60,16 +70,41 @@ export class Workspace {
     await this.#guard(async () => deleteDataset(await this.db(), datasetId));
   }
 
-  async wipe(): Promise<void> {
-    await this.#guard(async () => wipeAll(await this.db()));
+  /**
+   * Wipes everything. With `backupFirst` (what the UI offers first) it downloads a backup, checks that
+   * the file reads back whole, and only then wipes; when it does not, nothing is wiped, `wipeRefused`
+   * is set and the error says why. Without it (a shared computer, where no copy should be left) it just
+   * wipes. Returns whether the workspace was wiped.
+   */
+  async wipe(options: { backupFirst: boolean }): Promise<boolean> {
+    let wiped = false;
+    await this.#guard(async () => {
+      const db = await this.db();
+      if (options.backupFirst) {
+        try {
+          await this.#backupFile(db);
+        } catch (e) {
+          this.wipeRefused = true;
+          throw e;
+        }
+      }
+      await wipeAll(db);
+      wiped = true;
+    });
+    return wiped;
   }
 
+  /** Downloads a backup of everything, once it is known to read back whole (else throws, downloading nothing). */
   async backup(): Promise<void> {
-    await this.#guard(async () => {
-      const now = new Date().toISOString();
-      const text = serializeBackup(await createBackup(await this.db(), APP_VERSION, now));
-      downloadText(`xinan-backup-${now.slice(0, 10)}.json`, text, 'application/json');
-    });
+    await this.#guard(async () => this.#backupFile(await this.db()));
+  }
+
+  async #backupFile(db: XinanDatabase): Promise<void> {
+    const now = new Date().toISOString();
+    const backup = await createBackup(db, APP_VERSION, now);
+    const text = serializeBackup(backup);
+    verifyBackup(text, backup);
+    downloadText(`xinan-backup-${now.slice(0, 10)}.json`, text, 'application/json');
   }
 
   /** Validates the whole file first; a bad file leaves the workspace unchanged. Returns datasets restored. */
@@ -84,6 +119,8 @@ export class Workspace {
 
   async #guard(action: () => Promise<void>): Promise<void> {
     this.error = undefined;
+    this.notice = undefined;
+    this.wipeRefused = false;
     try {
       await action();
     } catch (e) {

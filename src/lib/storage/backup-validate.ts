@@ -14,6 +14,7 @@ import type { Dataset } from '../transcripts/model.ts';
 const EXPECTED = {
   string: msg('restoreExpString'),
   number: msg('restoreExpNumber'),
+  'number-or-null': msg('restoreExpNumberOrNull'),
   numbers: msg('restoreExpNumbers'),
   boolean: msg('restoreExpBoolean'),
   array: msg('restoreExpArray'),
@@ -28,11 +29,14 @@ function passes(v: unknown, check: Check): boolean {
   if (check === 'number') return Number.isFinite(v);
   if (check === 'numbers') return Array.isArray(v) && v.every((x) => Number.isFinite(x));
   if (check === 'array') return Array.isArray(v);
+  // JSON has no NaN: the crisis models' pUnsafe (NaN: they have no safe class) is written as null.
+  if (check === 'number-or-null') return v === null || Number.isFinite(v);
   if (check === 'label?') return v === undefined || isLabelId(v);
   if (check === 'string?') return v === undefined || typeof v === 'string';
   if (check === 'verdicts?') return v === undefined || isVerdicts(v);
   return typeof v === check;
 }
+
 
 function isVerdicts(v: unknown): boolean {
   if (!v || typeof v !== 'object' || Array.isArray(v)) return false;
@@ -102,7 +106,7 @@ const FIELDS = {
     seq: 'number', context: 'array', response: 'string', goldLabel: 'label?',
   },
   scores: {
-    itemId: 'string', modelId: 'string', probs: 'numbers', label: 'number', pUnsafe: 'number',
+    itemId: 'string', modelId: 'string', probs: 'numbers', label: 'number', pUnsafe: 'number-or-null',
     truncated: 'boolean', droppedTurns: 'number', scoredAt: 'number',
   },
   reviews: { itemId: 'string', datasetId: 'string', label: 'label?', note: 'string?', crisis: 'verdicts?', updatedAt: 'number' },
@@ -137,7 +141,8 @@ export function validateBackupRecords(b: Rec): BackupRecords {
     const datasetId = itemDataset.get(s.itemId);
     if (!datasetId) throw new RestoreError(msg('restoreUnknownItem', { id: quoteValue(s.itemId) }), `${path}.itemId`);
     // Backups taken from schema v1 have no datasetId on scores: derive it, as the v2 migration does.
-    return { ...s, datasetId };
+    // JSON has no NaN: the crisis models' pUnsafe (NaN, no safe class) is written as null; read it back as NaN.
+    return { ...s, datasetId, pUnsafe: s.pUnsafe === null ? NaN : s.pUnsafe };
   });
   const reviews = checkStore(b, 'reviews', owned);
   return { datasets, dialogues, items, scores, reviews } as unknown as BackupRecords;

@@ -83,12 +83,26 @@ export function parseBackup(text: string): Backup {
   return { ...(b as unknown as Backup), ...validateBackupRecords(b) };
 }
 
+const STORES = ['datasets', 'dialogues', 'items', 'scores', 'reviews'] as const;
+
+/**
+ * Reads the backup file text back as restore would, and checks it holds every record that was
+ * written: a backup that could not be restored must never be the only copy left (wipe relies on it).
+ */
+export function verifyBackup(text: string, written: Backup): void {
+  const read = parseBackup(text);
+  for (const store of STORES) {
+    if (read[store].length !== written[store].length) {
+      throw new RestoreError(msg('restoreReadBack', { store, written: written[store].length, read: read[store].length }));
+    }
+  }
+}
+
 /** Replaces the whole workspace with the backup, in one transaction. Validate with parseBackup first. */
 export async function restoreBackup(db: XinanDatabase, text: string): Promise<Backup> {
   const backup = parseBackup(text);
-  const stores = ['datasets', 'dialogues', 'items', 'scores', 'reviews'] as const;
-  await writeTx(db, [...stores], async (tx) => {
-    await Promise.all(stores.map((s) => tx.objectStore(s).clear()));
+  await writeTx(db, [...STORES], async (tx) => {
+    await Promise.all(STORES.map((s) => tx.objectStore(s).clear()));
     await Promise.all([
       issueAll(backup.datasets, (r) => tx.objectStore('datasets').put(r)),
       issueAll(backup.dialogues, (r) => tx.objectStore('dialogues').put(r)),

@@ -13,6 +13,19 @@ function defaultManager(): StorageManagerLike | undefined {
 
 export type PersistResult = 'granted' | 'denied' | 'unsupported';
 
+/**
+ * Whether the data is already persisted, without asking: the app asks at the first import (a user
+ * action, with data worth keeping), not at start. 'not-asked' when not persisted yet.
+ */
+export async function persistenceState(manager = defaultManager()): Promise<PersistResult | 'not-asked'> {
+  if (!manager?.persist || !manager.persisted) return 'unsupported';
+  try {
+    return (await manager.persisted()) ? 'granted' : 'not-asked';
+  } catch {
+    return 'unsupported';
+  }
+}
+
 /** Asks the browser not to evict our data under storage pressure. */
 export async function requestPersistence(manager = defaultManager()): Promise<PersistResult> {
   if (!manager?.persist) return 'unsupported';

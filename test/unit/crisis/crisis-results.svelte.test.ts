@@ -4,13 +4,13 @@ import { describe, expect, it } from 'vitest';
 import type { ScoreFn } from '../../../src/lib/inference/evidence.ts';
 import type { ItemScore } from '../../../src/lib/inference/types.ts';
 import { importDataset } from '../../../src/lib/storage/datasets.ts';
-import { getItems, type XinanDatabase } from '../../../src/lib/storage/index.ts';
+import { getItems, type StoredItem, type XinanDatabase } from '../../../src/lib/storage/index.ts';
 import { getReviews, getScores, putReview } from '../../../src/lib/storage/scores.ts';
 import { CrisisResults, marksFromReviews } from '../../../src/lib/state/crisis-results.svelte.ts';
 import { CrisisState } from '../../../src/lib/state/crisis.svelte.ts';
 import type { ModelIdentity } from '../../../src/lib/state/model-files.ts';
 import { buildDataset } from '../../../src/lib/transcripts/dataset.ts';
-import type { Dialogue } from '../../../src/lib/transcripts/model.ts';
+import type { Dataset, Dialogue } from '../../../src/lib/transcripts/model.ts';
 import { openFreshDb } from '../../helpers/storage.ts';
 
 const s = (probs: number[]): ItemScore => ({ probs, label: 0, pUnsafe: NaN, truncated: false, droppedTurns: 0 });
@@ -53,7 +53,7 @@ describe('CrisisResults', () => {
     const c = new CrisisResults({ db: async () => db }, { makeState: f.make, identities: IDS });
     await open(c);
     expect(c.error).toBeUndefined();
-    expect(c.state?.listed.map((x) => x.id)).toEqual(['ds/a/1', 'ds/c/1']); // seeker risk filters 'b'
+    expect(c.state.listed.map((x) => x.id)).toEqual(['ds/a/1', 'ds/c/1']); // seeker risk filters 'b'
     expect([...(await getScores(db, 'ds', 'xinan-crisis-zh@abab')).keys()].sort()).toEqual(['ds/a/1', 'ds/b/1', 'ds/c/1']);
     expect((await getScores(db, 'ds', 'seeker-risk@abab')).get('ds/a/1')?.probs).toEqual([0.95]);
 
@@ -91,7 +91,7 @@ describe('CrisisResults', () => {
     const { db, open } = await seeded('pairs');
     const c = new CrisisResults({ db: async () => db }, { makeState: fakes().make, identities: IDS });
     await open(c);
-    expect(c.state?.listed.map((x) => x.id)).toEqual(['ds/a/1', 'ds/b/1', 'ds/c/1']);
+    expect(c.state.listed.map((x) => x.id)).toEqual(['ds/a/1', 'ds/b/1', 'ds/c/1']);
     db.close();
   });
 
@@ -105,7 +105,97 @@ describe('CrisisResults', () => {
     fail = false;
     await open(c);
     expect(c.error).toBeUndefined();
-    expect(c.state?.phase).toBe('ready');
+    expect(c.state.phase).toBe('ready');
+    db.close();
+  });
+});
+
+/** Two datasets, A and B, whose replies differ, in one database. */
+async function twoDatasets(): Promise<{ db: XinanDatabase; a: Opened; b: Opened }> {
+  const db = await openFreshDb();
+  const one = async (id: string, reply: string): Promise<Opened> => {
+    const dialogues: Dialogue[] = [{ id: 'a', turns: [{ speaker: 'seeker', text: '我想死' }, { speaker: 'supporter', text: reply }] }];
+    const recs = buildDataset({ dialogues, skipped: [], format: 'dialoguesafety-json' }, { id, name: `${id}.json`, sourceFile: `${id}.json`, createdAt: 1 });
+    await importDataset(db, recs);
+    return { dataset: recs.dataset, items: await getItems(db, id) };
+  };
+  return { db, a: await one('A', '你一定很难受（A）'), b: await one('B', '你有自杀的想法吗（B）') };
+}
+type Opened = { dataset: Dataset; items: StoredItem[] };
+
+const until = async (cond: () => boolean) => {
+  for (let i = 0; i < 200 && !cond(); i++) await new Promise((r) => setTimeout(r, 5));
+  expect(cond()).toBe(true);
+};
+
+describe('CrisisResults follows the open dataset', () => {
+  // The panel-unmount half of the bug (rows $derived owned by a destroyed effect) needs Svelte's client
+  // runtime, which vitest's Node (SSR) transform does not use: test/e2e/crisis.e2e.ts covers it in Chromium.
+  it('shows, exports and marks B after A', async () => {
+    const { db, a, b } = await twoDatasets();
+    const c = new CrisisResults({ db: async () => db }, { makeState: fakes().make, identities: IDS });
+    await c.open(a.dataset, a.items);
+    expect(c.state.rows.map((r) => r.reply)).toEqual(['你一定很难受（A）']);
+    await c.open(b.dataset, b.items);
+    expect(c.datasetId).toBe('B');
+    expect(c.state.rows.map((r) => r.reply)).toEqual(['你有自杀的想法吗（B）']);
+    expect(c.state.table('m').slice(1).map((r) => r[1])).toEqual(['你有自杀的想法吗（B）']);
+    c.state.mark('B/a/1', 'risk', 'correct');
+    await until(() => c.state.agreement.risk.reviewed === 1);
+    await new Promise((r) => setTimeout(r, 20)); // the write is fire-and-forget from the click
+    expect((await getReviews(db, 'B')).map((r) => r.itemId)).toEqual(['B/a/1']);
+    expect(await getReviews(db, 'A')).toEqual([]);
+    db.close();
+  });
+
+  it('keeps the last dataset opened when an earlier one finishes scoring later', async () => {
+    const { db, a, b } = await twoDatasets();
+    let releaseA!: () => void;
+    const slowA = new Promise<void>((r) => (releaseA = r));
+    const crisis: ScoreFn = async (items) => {
+      if (items[0].response.includes('（A）')) await slowA;
+      return items.map(() => s([0.8, 0.1, 0.2, 0.9, 0.1]));
+    };
+    const c = new CrisisResults({ db: async () => db }, { makeState: () => new CrisisState({ crisis }), identities: IDS });
+    const openingA = c.open(a.dataset, a.items);
+    await until(() => c.state.phase === 'scoring');
+    await c.open(b.dataset, b.items);
+    releaseA();
+    await openingA;
+    expect(c.datasetId).toBe('B');
+    expect(c.state.rows.map((r) => r.reply)).toEqual(['你有自杀的想法吗（B）']);
+    expect(c.state.phase).toBe('ready');
+    // A's scores were still stored, under A.
+    expect([...(await getScores(db, 'A', 'xinan-crisis-zh@abab')).keys()]).toEqual(['A/a/1']);
+    db.close();
+  });
+
+  it('stores nothing for a dataset closed (wiped) while its crisis scores were being computed', async () => {
+    const { db, a } = await twoDatasets();
+    let release!: () => void;
+    const slow = new Promise<void>((r) => (release = r));
+    const crisis: ScoreFn = async (items) => (await slow, items.map(() => s([0.8, 0.1, 0.2, 0.9, 0.1])));
+    const c = new CrisisResults({ db: async () => db }, { makeState: () => new CrisisState({ crisis }), identities: IDS });
+    const opening = c.open(a.dataset, a.items);
+    await until(() => c.state.phase === 'scoring');
+    c.close();
+    release();
+    await opening;
+    expect(await db.count('scores')).toBe(0);
+    expect(c.state.phase).toBe('idle');
+    db.close();
+  });
+
+  it('forgets what it showed when the workspace is wiped or restored', async () => {
+    const { db, a } = await twoDatasets();
+    const f = fakes();
+    const c = new CrisisResults({ db: async () => db }, { makeState: f.make, identities: IDS });
+    await c.open(a.dataset, a.items);
+    c.close();
+    expect(c.datasetId).toBeUndefined();
+    expect(c.state.rows).toEqual([]);
+    await c.open(a.dataset, a.items); // read again, not skipped as "already open"
+    expect(c.state.rows.map((r) => r.id)).toEqual(['A/a/1']);
     db.close();
   });
 });

@@ -11,6 +11,8 @@ import { loadEngine } from '../../../src/lib/inference/engine.ts';
  * builder end to end. After retraining, the export step rewrites the expected files.
  */
 const sha = (path: string) => createHash('sha256').update(readFileSync(path)).digest('hex');
+/** int8 results differ between CPUs (AVX2 vs AVX-512 VNNI) on top of int8 vs fp32: compare within 5e-3. */
+const PROB_TOLERANCE = 5e-3;
 
 interface Expected {
   model_sha256: string;
@@ -35,7 +37,7 @@ describe('committed crisis model', async () => {
     expect(await engine.scoreBatch(items, 2)).toEqual(a.map((s) => expect.objectContaining({ label: s.label })));
     a.forEach((s, i) => {
       expect(Number.isNaN(s.pUnsafe)).toBe(true);
-      s.probs.forEach((p, j) => expect(Math.abs(p - want.probs[i][j]), `item ${i} dim ${j}`).toBeLessThan(2e-3));
+      s.probs.forEach((p, j) => expect(Math.abs(p - want.probs[i][j]), `item ${i} dim ${j}`).toBeLessThan(PROB_TOLERANCE));
       const pts = crisisPoints(s);
       expect(pts.total).toBe(pts.points.filter((x) => x === 1).length);
     });
@@ -58,7 +60,7 @@ describe('committed seeker-risk model', async () => {
     expect(engine.labels).toEqual(['seeker_risk']);
     expect(want.model_sha256).toBe(sha(`${MODEL}/onnx/model_quantized.onnx`));
     const scores = await engine.scoreBatch(texts.map(seekerItem));
-    scores.forEach((s, i) => expect(Math.abs(s.probs[0] - want.probs[i][0])).toBeLessThan(2e-3));
+    scores.forEach((s, i) => expect(Math.abs(s.probs[0] - want.probs[i][0])).toBeLessThan(PROB_TOLERANCE));
     const p = scores.map((s) => s.probs[0]);
     expect(Math.min(p[0], p[2])).toBeGreaterThan(Math.max(p[1], p[3]));
   });

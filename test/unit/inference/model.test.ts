@@ -13,6 +13,12 @@ const EXPECTED = 'test/fixtures/sample-ds.expected.json';
 const sample = JSON.parse(readFileSync('test/fixtures/sample-ds.json', 'utf8')) as { context: string; response: string }[];
 const items = sample.map((s) => ({ context: splitMarkedTurns(s.context), response: splitMarkedTurns(s.response)[0].text }));
 const sha = createHash('sha256').update(readFileSync(`${MODEL}/onnx/model_quantized.onnx`)).digest('hex');
+/**
+ * int8 MatMulInteger results depend on the CPU's instruction set (AVX2 vs AVX-512 VNNI: up to 7e-4 apart
+ * on this sample), so probabilities are compared within 5e-3; labels exactly, and the weights by sha256,
+ * which is what catches a changed model.
+ */
+const PROB_TOLERANCE = 5e-3;
 
 describe('committed model', async () => {
   const engine = await loadEngine({ modelPath: MODEL });
@@ -37,8 +43,8 @@ describe('committed model', async () => {
     const want = JSON.parse(readFileSync(EXPECTED, 'utf8')) as typeof got;
     expect(want.model_sha256, `${EXPECTED} was recorded for another model file; regenerate it`).toBe(sha);
     got.scores.forEach((s, i) => {
-      expect(s.label).toBe(want.scores[i].label);
-      s.probs.forEach((p, j) => expect(Math.abs(p - want.scores[i].probs[j])).toBeLessThan(1e-4));
+      expect(s.label, `item ${i} label`).toBe(want.scores[i].label);
+      s.probs.forEach((p, j) => expect(Math.abs(p - want.scores[i].probs[j]), `item ${i} class ${j}`).toBeLessThan(PROB_TOLERANCE));
     });
   });
 

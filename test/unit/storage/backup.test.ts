@@ -92,6 +92,38 @@ describe('restore refuses bad files and leaves data unchanged', () => {
     db.close();
   });
 
+  it('names what is wrong as a message the UI translates (path and message key)', async () => {
+    const reasons: [unknown, unknown][] = [];
+    const b = await valid();
+    for (const text of ['{oops', '[]', JSON.stringify({ ...b, type: 'x' }), JSON.stringify({ ...b, version: 9 }),
+      JSON.stringify({ ...b, scores: [{ ...b.scores[0], pUnsafe: 'high' }] }), JSON.stringify({ ...b, scores: [{ ...b.scores[0], itemId: 'z' }] })]) {
+      const err = (await restoreBackup(await openFreshDb(), text).catch((e: unknown) => e)) as RestoreError;
+      const detail = err.msg.params?.detail as { key: string } | undefined;
+      reasons.push([err.path, detail?.key]);
+    }
+    expect(reasons).toEqual([
+      [undefined, 'restoreNotJson'],
+      [undefined, 'restoreNotObject'],
+      [undefined, 'restoreWrongType'],
+      [undefined, 'restoreTooNew'],
+      ['scores[0].pUnsafe', 'restoreExpNumberOrNull'],
+      ['scores[0].itemId', 'restoreUnknownItem'],
+    ]);
+  });
+
+  it('reads the null that JSON makes of a crisis model’s NaN pUnsafe back as NaN (backups taken before this fix too)', async () => {
+    const src = await seeded('a', 2);
+    await putScores(src, 'a', 'seeker-risk@ab', [{ itemId: (await src.getAll('items'))[0].id, score: { probs: [0.7], label: 0, pUnsafe: NaN, truncated: false, droppedTurns: 0 } }], 8);
+    const text = serializeBackup(await createBackup(src, 'v', 't'));
+    expect(text).toContain('"pUnsafe":null');
+    const db = await openFreshDb();
+    await restoreBackup(db, text);
+    expect(await snapshot(db)).toEqual(await snapshot(src));
+    expect((await db.getAll('scores')).filter((s) => Number.isNaN(s.pUnsafe))).toHaveLength(1);
+    src.close();
+    db.close();
+  });
+
   it('a full disk during restore keeps the old workspace', async () => {
     const db = await seeded('keep', 3);
     const before = await snapshot(db);

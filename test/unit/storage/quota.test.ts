@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { isQuotaError } from '../../../src/lib/storage/errors.ts';
-import { requestPersistence, storageUsage } from '../../../src/lib/storage/quota.ts';
+import { persistenceState, requestPersistence, storageUsage } from '../../../src/lib/storage/quota.ts';
 
 type Manager = Parameters<typeof requestPersistence>[0];
 
@@ -34,5 +34,17 @@ describe('isQuotaError', () => {
     expect(isQuotaError({ name: 'Error', code: 22 })).toBe(true);
     expect(isQuotaError(new DOMException('x', 'ConstraintError'))).toBe(false);
     expect(isQuotaError(null)).toBe(false);
+  });
+});
+
+describe('persistenceState', () => {
+  it('reads without asking: granted, not asked yet, or unsupported', async () => {
+    let asked = 0;
+    const make = (persisted: boolean) =>
+      ({ persisted: async () => persisted, persist: async () => (asked++, true), estimate: async () => ({}) }) as Manager;
+    expect(await persistenceState(make(true))).toBe('granted');
+    expect(await persistenceState(make(false))).toBe('not-asked');
+    expect(await persistenceState()).toBe('unsupported');
+    expect(asked).toBe(0);
   });
 });
