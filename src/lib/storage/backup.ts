@@ -9,6 +9,7 @@ import { RestoreError } from './errors.ts';
 import { issueAll, writeTx } from './tx.ts';
 import { validateBackupRecords } from './backup-validate.ts';
 import { quoteValue } from '../transcripts/describe.ts';
+import { openStores, sealStores } from './vault/records.ts';
 import type { Dataset } from '../transcripts/model.ts';
 
 export const BACKUP_TYPE = 'xinan-backup';
@@ -43,7 +44,8 @@ export async function createBackup(db: XinanDatabase, appVersion: string, create
     tx.objectStore('reviews').getAll(),
     tx.done,
   ]);
-  return {
+  // An encrypted workspace's records are opened here: the file itself is sealed whole (vault/backup-file.ts).
+  return openStores(db, {
     type: BACKUP_TYPE,
     version: BACKUP_VERSION,
     source: BACKUP_SOURCE,
@@ -55,7 +57,7 @@ export async function createBackup(db: XinanDatabase, appVersion: string, create
     items,
     scores,
     reviews,
-  };
+  });
 }
 
 /** The backup as file text. */
@@ -101,14 +103,16 @@ export function verifyBackup(text: string, written: Backup): void {
 /** Replaces the whole workspace with the backup, in one transaction. Validate with parseBackup first. */
 export async function restoreBackup(db: XinanDatabase, text: string): Promise<Backup> {
   const backup = parseBackup(text);
+  // Sealed before the transaction (WebCrypto would let it commit half-way); plain workspaces get them as they are.
+  const sealed = await sealStores(db, backup);
   await writeTx(db, [...STORES], async (tx) => {
     await Promise.all(STORES.map((s) => tx.objectStore(s).clear()));
     await Promise.all([
-      issueAll(backup.datasets, (r) => tx.objectStore('datasets').put(r)),
-      issueAll(backup.dialogues, (r) => tx.objectStore('dialogues').put(r)),
-      issueAll(backup.items, (r) => tx.objectStore('items').put(r)),
-      issueAll(backup.scores, (r) => tx.objectStore('scores').put(r)),
-      issueAll(backup.reviews, (r) => tx.objectStore('reviews').put(r)),
+      issueAll(sealed.datasets, (r) => tx.objectStore('datasets').put(r)),
+      issueAll(sealed.dialogues, (r) => tx.objectStore('dialogues').put(r)),
+      issueAll(sealed.items, (r) => tx.objectStore('items').put(r)),
+      issueAll(sealed.scores, (r) => tx.objectStore('scores').put(r)),
+      issueAll(sealed.reviews, (r) => tx.objectStore('reviews').put(r)),
     ]);
   });
   return backup;

@@ -3,6 +3,7 @@ import type { DatasetRecords } from '../transcripts/dataset.ts';
 import type { Dataset } from '../transcripts/model.ts';
 import { datasetAnyRange, datasetRange, type StoredDialogue, type StoredItem, type XinanDatabase } from './db.ts';
 import { issueAll, writeTx } from './tx.ts';
+import { openMaybe, openRecords, sealRecord, sealRecords } from './vault/records.ts';
 
 const ALL_STORES = ['datasets', 'dialogues', 'items', 'scores', 'reviews'] as const;
 
@@ -22,6 +23,12 @@ export class DuplicateDatasetError extends Error {
 export async function importDataset(db: XinanDatabase, records: DatasetRecords): Promise<Dataset> {
   const { dataset, dialogues, items } = records;
   if (items.some((i) => i.datasetId !== dataset.id)) throw new Error('items belong to another dataset');
+  // Sealed (when the workspace is encrypted) before the transaction: it must not wait on WebCrypto.
+  const [sealedDataset, sealedDialogues, sealedItems] = await Promise.all([
+    sealRecord(db, 'datasets', dataset),
+    sealRecords(db, 'dialogues', dialogues.map((dlg, order) => ({ ...dlg, key: `${dataset.id}/${dlg.id}`, datasetId: dataset.id, order }) satisfies StoredDialogue)),
+    sealRecords(db, 'items', items.map((item, seq) => ({ ...item, seq }) satisfies StoredItem)),
+  ]);
   await writeTx(db, ['datasets', 'dialogues', 'items'], async (tx) => {
     if (await tx.objectStore('datasets').getKey(dataset.id)) {
       throw new DuplicateDatasetError(`dataset ${dataset.id} already exists`);
@@ -29,11 +36,9 @@ export async function importDataset(db: XinanDatabase, records: DatasetRecords):
     const d = tx.objectStore('dialogues');
     const it = tx.objectStore('items');
     await Promise.all([
-      tx.objectStore('datasets').add(dataset),
-      issueAll(dialogues, (dlg, order) =>
-        d.add({ ...dlg, key: `${dataset.id}/${dlg.id}`, datasetId: dataset.id, order } satisfies StoredDialogue),
-      ),
-      issueAll(items, (item, seq) => it.add({ ...item, seq } satisfies StoredItem)),
+      tx.objectStore('datasets').add(sealedDataset),
+      issueAll(sealedDialogues, (dlg) => d.add(dlg)),
+      issueAll(sealedItems, (item) => it.add(item)),
     ]);
   });
   return dataset;
@@ -41,26 +46,26 @@ export async function importDataset(db: XinanDatabase, records: DatasetRecords):
 
 /** Newest first. */
 export async function listDatasets(db: XinanDatabase): Promise<Dataset[]> {
-  const all = await db.getAll('datasets');
+  const all = await openRecords(db, 'datasets', await db.getAll('datasets'));
   return all.sort((a, b) => b.createdAt - a.createdAt);
 }
 
-export function getDataset(db: XinanDatabase, id: string): Promise<Dataset | undefined> {
-  return db.get('datasets', id);
+export async function getDataset(db: XinanDatabase, id: string): Promise<Dataset | undefined> {
+  return openMaybe(db, 'datasets', await db.get('datasets', id));
 }
 
 /** Dialogues in file order. */
-export function getDialogues(db: XinanDatabase, datasetId: string): Promise<StoredDialogue[]> {
-  return db.getAllFromIndex('dialogues', 'byDataset', datasetRange(datasetId));
+export async function getDialogues(db: XinanDatabase, datasetId: string): Promise<StoredDialogue[]> {
+  return openRecords(db, 'dialogues', await db.getAllFromIndex('dialogues', 'byDataset', datasetRange(datasetId)));
 }
 
-export function getDialogue(db: XinanDatabase, datasetId: string, dialogueId: string): Promise<StoredDialogue | undefined> {
-  return db.get('dialogues', `${datasetId}/${dialogueId}`);
+export async function getDialogue(db: XinanDatabase, datasetId: string, dialogueId: string): Promise<StoredDialogue | undefined> {
+  return openMaybe(db, 'dialogues', await db.get('dialogues', `${datasetId}/${dialogueId}`));
 }
 
 /** Items in file order. */
-export function getItems(db: XinanDatabase, datasetId: string): Promise<StoredItem[]> {
-  return db.getAllFromIndex('items', 'byDataset', datasetRange(datasetId));
+export async function getItems(db: XinanDatabase, datasetId: string): Promise<StoredItem[]> {
+  return openRecords(db, 'items', await db.getAllFromIndex('items', 'byDataset', datasetRange(datasetId)));
 }
 
 /** Deletes a dataset and everything hanging off it, in one transaction. */

@@ -9,6 +9,7 @@ import type { ItemScore } from '../inference/types.ts';
 import type { LabelId } from '../taxonomy.ts';
 import { datasetAnyRange, datasetRange, type Review, type StoredScore, type XinanDatabase } from './db.ts';
 import { issueAll, writeTx } from './tx.ts';
+import { openRecords, sealRecords } from './vault/records.ts';
 
 export interface ScoreWrite {
   itemId: string;
@@ -27,17 +28,16 @@ export async function putScores(
   batch: readonly ScoreWrite[],
   scoredAt = Date.now(),
 ): Promise<void> {
+  const records = await sealRecords(db, 'scores', batch.map(({ itemId, score }) => ({ ...score, itemId, modelId, datasetId, scoredAt }) satisfies StoredScore));
   await writeTx(db, ['scores'], (tx) => {
     const store = tx.objectStore('scores');
-    return issueAll(batch, ({ itemId, score }) =>
-      store.put({ ...score, itemId, modelId, datasetId, scoredAt } satisfies StoredScore),
-    );
+    return issueAll(records, (r) => store.put(r));
   });
 }
 
 /** The dataset's scores for one model, by item id. */
 export async function getScores(db: XinanDatabase, datasetId: string, modelId: string): Promise<Map<string, StoredScore>> {
-  const all = await db.getAllFromIndex('scores', 'byDatasetModel', modelRange(datasetId, modelId));
+  const all = await openRecords(db, 'scores', await db.getAllFromIndex('scores', 'byDatasetModel', modelRange(datasetId, modelId)));
   return new Map(all.map((s) => [s.itemId, s]));
 }
 
