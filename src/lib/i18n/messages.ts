@@ -3,6 +3,7 @@
  * `{name}` placeholders are filled by `format`.
  */
 import { CMP_EN, CMP_ZH } from './compare-messages';
+import { VAULT_EN, VAULT_ZH } from './vault-messages';
 
 export const ZH = {
   appTitle: '心安 · 心理支持对话安全评估',
@@ -276,6 +277,7 @@ export const ZH = {
   restoreNotObject: '不是 JSON 对象',
   restoreWrongType: '“type”为 {type}，应为 "{expected}"',
   restoreTooNew: '备份版本 {version} 比本应用支持的版本（{supported}）更新',
+  ...VAULT_ZH,
 } as const;
 
 export type MessageKey = keyof typeof ZH;
@@ -549,4 +551,5 @@ export const EN: Record<MessageKey, string> = {
   restoreNotObject: 'not a JSON object',
   restoreWrongType: '"type" is {type}, expected "{expected}"',
   restoreTooNew: 'backup version {version} is newer than this app understands ({supported})',
+  ...VAULT_EN,
 };

@@ -8,6 +8,7 @@ import type { Importer } from './importer.svelte';
 import type { ModelCards } from './model-card.svelte';
 import type { Results } from './results.svelte';
 import type { Scorer } from './scorer.svelte';
+import type { Vault } from './vault.svelte';
 import type { Workspace } from './workspace.svelte';
 
 export interface AppState {
@@ -20,6 +21,7 @@ export interface AppState {
   compareImport: CompareImport;
   compare: CompareResults;
   cards: ModelCards;
+  vault: Vault;
 }
 
 const KEY = Symbol('xinan-app');

@@ -4,7 +4,12 @@
  */
 import {
   createBackup,
+  decryptBackupText,
   deleteDataset,
+  encryptBackupText,
+  isEncryptedBackup,
+  openVault,
+  protection,
   listDatasets,
   openXinanDb,
   persistenceState,
@@ -34,11 +39,21 @@ export class Workspace {
   onRefresh?: () => Promise<void> | void;
   /** The last wipe was refused because its backup could not be made or read back: the data is kept. */
   wipeRefused = $state(false);
+  /** Encrypted workspace: a backup waits for the file's passphrase (a plain file would undo the encryption). */
+  backupNeedsPassphrase = $state(false);
+  /** An encrypted backup file waiting for its passphrase before restore. */
+  pendingRestore = $state.raw<{ name: string; text: string } | undefined>(undefined);
   #db?: Promise<XinanDatabase>;
 
   /** Opens the database once; a failed open is forgotten so the next call retries. */
   db(): Promise<XinanDatabase> {
-    this.#db ??= openXinanDb().catch((e: unknown) => {
+    // The vault is read before anyone uses the connection, so an encrypted workspace is never written in plain.
+    this.#db ??= openXinanDb()
+      .then(async (db) => {
+        await openVault(db);
+        return db;
+      })
+      .catch((e: unknown) => {
       this.#db = undefined;
       throw e;
     });
@@ -96,6 +111,10 @@ export class Workspace {
 
   /** Downloads a backup of everything, once it is known to read back whole (else throws, downloading nothing). */
   async backup(): Promise<void> {
+    if (protection(await this.db()).mode !== 'plain') {
+      this.backupNeedsPassphrase = true;
+      return;
+    }
     await this.#guard(async () => this.#backupFile(await this.db()));
   }
 
@@ -107,12 +126,40 @@ export class Workspace {
     downloadText(`xinan-backup-${now.slice(0, 10)}.json`, text, 'application/json');
   }
 
+  /** The whole backup file sealed with a key derived from `passphrase` (vault/backup-file.ts). */
+  async backupEncrypted(passphrase: string): Promise<void> {
+    await this.#guard(async () => {
+      const now = new Date().toISOString();
+      const text = await encryptBackupText(serializeBackup(await createBackup(await this.db(), APP_VERSION, now)), passphrase);
+      downloadText(`xinan-backup-${now.slice(0, 10)}.encrypted.json`, text, 'application/json');
+      this.backupNeedsPassphrase = false;
+    });
+  }
+
   /** Validates the whole file first; a bad file leaves the workspace unchanged. Returns datasets restored. */
   async restore(file: File): Promise<number | undefined> {
     let count: number | undefined;
     await this.#guard(async () => {
-      const backup = await restoreBackup(await this.db(), await file.text());
+      const text = await file.text();
+      if (isEncryptedBackup(text)) {
+        this.pendingRestore = { name: file.name, text };
+        return;
+      }
+      const backup = await restoreBackup(await this.db(), text);
       count = backup.datasets.length;
+    });
+    return count;
+  }
+
+  /** Restores the pending encrypted file; a wrong passphrase changes nothing and keeps the file pending. */
+  async restoreEncrypted(passphrase: string): Promise<number | undefined> {
+    const pending = this.pendingRestore;
+    if (!pending) return undefined;
+    let count: number | undefined;
+    await this.#guard(async () => {
+      const backup = await restoreBackup(await this.db(), await decryptBackupText(pending.text, passphrase));
+      count = backup.datasets.length;
+      this.pendingRestore = undefined;
     });
     return count;
   }

@@ -6,3 +6,4 @@ export * from './scores.ts';
 export * from './backup.ts';
 export * from './quota.ts';
 export { writeTx } from './tx.ts';
+export * from './vault/index.ts';

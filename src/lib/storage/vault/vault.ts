@@ -177,3 +177,20 @@ export async function wipeEncrypted(db: XinanDatabase): Promise<void> {
   }
   setProtection(db, { mode: 'plain' });
 }
+
+/** What the locked screen may show of a dataset: counts and date, the name only if the user allowed it. */
+export interface LockedDataset {
+  id: string;
+  createdAt: number;
+  dialogueCount: number;
+  itemCount: number;
+  name?: string;
+}
+
+/** Read without the key: only the fields records.ts leaves readable. */
+export async function listLockedDatasets(db: XinanDatabase): Promise<LockedDataset[]> {
+  const all = await db.getAll('datasets');
+  return all
+    .map(({ id, createdAt, dialogueCount, itemCount, name }) => ({ id, createdAt, dialogueCount, itemCount, ...(typeof name === 'string' ? { name } : {}) }))
+    .sort((a, b) => b.createdAt - a.createdAt);
+}

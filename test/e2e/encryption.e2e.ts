@@ -1,0 +1,112 @@
+/**
+ * Encryption at rest through the UI: turn it on for a workspace with an imported file, score on the unlocked
+ * data, then read the raw IndexedDB records in the page: none holds any imported text or the file name.
+ * A reload shows the locked screen (no names); a wrong passphrase is refused; the right one shows the data again.
+ */
+import { readFileSync } from 'node:fs';
+import { assert, assertEqual, test } from './harness.ts';
+import { chooseFile, confirmImport, dataset, exportText, openApp, sampleFile, scoreAll } from './app.ts';
+
+const PASS = 'correct horse battery';
+
+/** Every string in every record of every store of the app's database, and how many records are sealed. */
+async function rawStrings(page: import('playwright-core').Page): Promise<{ strings: string[]; records: number; sealed: number }> {
+  return page.evaluate(
+    () =>
+      new Promise((resolve, reject) => {
+        const open = indexedDB.open('xinan');
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const db = open.result;
+          const names = [...db.objectStoreNames];
+          const tx = db.transaction(names);
+          const out = { strings: [] as string[], records: 0, sealed: 0 };
+          const walk = (x: unknown): void => {
+            if (typeof x === 'string') out.strings.push(x);
+            else if (Array.isArray(x)) x.forEach(walk);
+            else if (x && typeof x === 'object' && !(x instanceof ArrayBuffer) && !ArrayBuffer.isView(x)) Object.values(x).forEach(walk);
+          };
+          for (const name of names) {
+            const req = tx.objectStore(name).getAll();
+            req.onsuccess = () => {
+              for (const r of req.result as Record<string, unknown>[]) {
+                out.records++;
+                if (r.sealed) out.sealed++;
+                walk(r);
+              }
+            };
+          }
+          tx.oncomplete = () => {
+            db.close();
+            resolve(out);
+          };
+          tx.onerror = () => reject(tx.error);
+        };
+      }),
+  );
+}
+
+test('encryption: enable, score, raw records hold no plaintext, reload asks for the passphrase, unlock', async ({ page, origin }) => {
+  page.on('dialog', (d) => void d.accept());
+  await openApp(page, origin);
+  const path = sampleFile(8, 'secret-notes.json', 'enc');
+  const turns = (JSON.parse(readFileSync(path, 'utf8')) as { context: string; response: string }[]).flatMap((r) => [
+    r.response,
+    ...r.context.split(/\[(?:seeker|supporter)\]/).map((s) => s.trim()),
+  ]);
+  await chooseFile(page, path);
+  await confirmImport(page);
+
+  // The warning is shown before anything is encrypted, and must be confirmed.
+  const panel = page.getByTestId('vault-panel');
+  await panel.getByText(/忘记口令 = 数据永久丢失/).waitFor();
+  await page.getByTestId('vault-pass').fill(PASS);
+  await page.getByTestId('vault-pass-again').fill(PASS);
+  await panel.getByRole('button', { name: '开启加密' }).click();
+  await panel
+    .getByRole('alert')
+    .getByText(/请先勾选确认/)
+    .waitFor();
+  await page.getByTestId('vault-ack').check();
+  await panel.getByRole('button', { name: '开启加密' }).click();
+  await page.getByTestId('vault-on').waitFor();
+
+  // Scoring runs on the unlocked data (the worker gets plain texts; the key stays on the main thread).
+  await scoreAll(page, 'secret-notes.json');
+
+  const raw = await rawStrings(page);
+  assert(raw.records > 0 && raw.sealed === raw.records, `every record sealed (${raw.sealed}/${raw.records})`);
+  const all = raw.strings.join('\n');
+  const leaked = turns.filter((t) => t.length > 1 && all.includes(t));
+  assertEqual(leaked, [], 'no imported turn in any raw record');
+  assert(!all.includes('secret-notes'), 'file name not readable');
+  assert(!/[\u4e00-\u9fff]/.test(all), 'no Chinese text at all in the raw records');
+
+  // The workspace's backup is an encrypted file.
+  await page.getByRole('button', { name: /备份全部数据/ }).click();
+  const prompt = page.getByTestId('backup-passphrase');
+  await prompt.getByLabel('口令', { exact: true }).fill('backup pass 1');
+  await prompt.getByLabel('再次输入口令').fill('backup pass 1');
+  const file = await exportText(page, /下载加密备份/);
+  assertEqual((JSON.parse(file.text) as { type: string }).type, 'xinan-backup-encrypted', 'backup file is encrypted');
+  assert(!/[\u4e00-\u9fff]/.test(file.text) && !file.text.includes('secret-notes'), 'no plaintext in the backup file');
+
+  await page.reload();
+  const lock = page.getByTestId('lock-screen');
+  await lock.waitFor();
+  await lock.getByText('数据集 1').waitFor();
+  assertEqual(await page.getByTestId('dataset').count(), 0, 'nothing listed before unlock');
+  assert(!((await lock.textContent()) ?? '').includes('secret-notes'), 'locked screen shows no file name');
+
+  await page.getByTestId('unlock-passphrase').fill('wrong passphrase');
+  await lock.getByRole('button', { name: '解锁' }).click();
+  await lock.getByRole('alert').getByText('口令不正确，什么都没有改动。').waitFor();
+
+  await page.getByTestId('unlock-passphrase').fill(PASS);
+  await lock.getByRole('button', { name: '解锁' }).click();
+  await dataset(page, 'secret-notes.json').waitFor();
+  await dataset(page, 'secret-notes.json').getByRole('button', { name: 'secret-notes.json', exact: true }).click();
+  await page.waitForFunction(() => /已评估 8/.test(document.querySelector('[data-testid=summary-counts]')?.textContent ?? ''), undefined, {
+    timeout: 30_000,
+  });
+});
