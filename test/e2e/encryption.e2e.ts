@@ -4,35 +4,30 @@
  * A reload shows the locked screen (no names); a wrong passphrase is refused; the right one shows the data again.
  */
 import { readFileSync } from 'node:fs';
+import type { Page } from 'playwright-core';
 import { assert, assertEqual, test } from './harness.ts';
 import { chooseFile, confirmImport, dataset, exportText, openApp, sampleFile, scoreAll } from './app.ts';
 
 const PASS = 'correct horse battery';
 
-/** Every string in every record of every store of the app's database, and how many records are sealed. */
-async function rawStrings(page: import('playwright-core').Page): Promise<{ strings: string[]; records: number; sealed: number }> {
+/** Every record of every store of the app's database, as JSON with binary fields (ciphertext) left out. */
+async function rawRecords(page: Page): Promise<[string, string][]> {
+  // No named helpers inside evaluate: tsx would wrap them in its `__name`, which the page lacks.
   return page.evaluate(
     () =>
-      new Promise((resolve, reject) => {
+      new Promise<[string, string][]>((resolve, reject) => {
         const open = indexedDB.open('xinan');
         open.onerror = () => reject(open.error);
         open.onsuccess = () => {
           const db = open.result;
           const names = [...db.objectStoreNames];
           const tx = db.transaction(names);
-          const out = { strings: [] as string[], records: 0, sealed: 0 };
-          const walk = (x: unknown): void => {
-            if (typeof x === 'string') out.strings.push(x);
-            else if (Array.isArray(x)) x.forEach(walk);
-            else if (x && typeof x === 'object' && !(x instanceof ArrayBuffer) && !ArrayBuffer.isView(x)) Object.values(x).forEach(walk);
-          };
+          const out: [string, string][] = [];
           for (const name of names) {
             const req = tx.objectStore(name).getAll();
             req.onsuccess = () => {
-              for (const r of req.result as Record<string, unknown>[]) {
-                out.records++;
-                if (r.sealed) out.sealed++;
-                walk(r);
+              for (const r of req.result as unknown[]) {
+                out.push([name, JSON.stringify(r, (_k, v: unknown) => (v instanceof ArrayBuffer || ArrayBuffer.isView(v) ? null : v))]);
               }
             };
           }
@@ -44,6 +39,19 @@ async function rawStrings(page: import('playwright-core').Page): Promise<{ strin
         };
       }),
   );
+}
+
+/** Every string anywhere in a parsed record. */
+function strings(x: unknown, out: string[] = []): string[] {
+  if (typeof x === 'string') out.push(x);
+  else if (Array.isArray(x)) x.forEach((v) => strings(v, out));
+  else if (x && typeof x === 'object') {
+    for (const [k, v] of Object.entries(x)) {
+      out.push(k);
+      strings(v, out);
+    }
+  }
+  return out;
 }
 
 test('encryption: enable, score, raw records hold no plaintext, reload asks for the passphrase, unlock', async ({ page, origin }) => {
@@ -74,9 +82,13 @@ test('encryption: enable, score, raw records hold no plaintext, reload asks for 
   // Scoring runs on the unlocked data (the worker gets plain texts; the key stays on the main thread).
   await scoreAll(page, 'secret-notes.json');
 
-  const raw = await rawStrings(page);
-  assert(raw.records > 0 && raw.sealed === raw.records, `every record sealed (${raw.sealed}/${raw.records})`);
-  const all = raw.strings.join('\n');
+  const raw = await rawRecords(page);
+  const records = raw.map(([, r]) => JSON.parse(r) as Record<string, unknown>);
+  // Settings (reviewer name, thresholds) are not transcript data and stay readable; everything else is sealed.
+  const data = raw.filter(([store]) => store !== 'settings').map(([, r]) => JSON.parse(r) as Record<string, unknown>);
+  const sealed = data.filter((r) => r.sealed).length;
+  assert(data.length > 0 && sealed === data.length, `every record sealed (${sealed}/${data.length})`);
+  const all = records.flatMap((r) => strings(r)).join('\n');
   const leaked = turns.filter((t) => t.length > 1 && all.includes(t));
   assertEqual(leaked, [], 'no imported turn in any raw record');
   assert(!all.includes('secret-notes'), 'file name not readable');
