@@ -73,7 +73,7 @@ function strings(x: unknown, out: string[] = []): string[] {
 describe('seal', () => {
   it('round-trips and uses a fresh IV every time', async () => {
     const key = await newDataKey();
-    const value = { text: '我不想活了', n: 3 };
+    const value = { text: '我不想活了', n: 3, p: NaN, q: [Infinity, -Infinity, null], r: { '\u0000num': 'x', y: 1 } };
     const blobs = await Promise.all(Array.from({ length: 500 }, () => sealJson(key, value, 'items:"x"')));
     expect(await unsealJson(key, blobs[0], 'items:"x"')).toEqual(value);
     const ivs = new Set(blobs.map((b) => Array.from(b.iv).join(',')));

@@ -46,12 +46,18 @@ export async function unsealBytes(key: CryptoKey, blob: SealedBlob, aad: string)
   }
 }
 
+/** JSON would turn NaN and ±Infinity into null; records must come back exactly as they were stored. */
+const NUM = '\u0000num';
+const replacer = (_k: string, v: unknown): unknown => (typeof v === 'number' && !Number.isFinite(v) ? { [NUM]: String(v) } : v);
+const reviver = (_k: string, v: unknown): unknown =>
+  v && typeof v === 'object' && NUM in v && Object.keys(v).length === 1 ? Number((v as Record<string, string>)[NUM]) : v;
+
 export function sealJson(key: CryptoKey, value: unknown, aad: string): Promise<SealedBlob> {
-  return sealBytes(key, enc.encode(JSON.stringify(value)), aad);
+  return sealBytes(key, enc.encode(JSON.stringify(value, replacer)), aad);
 }
 
 export async function unsealJson<T>(key: CryptoKey, blob: SealedBlob, aad: string): Promise<T> {
-  return JSON.parse(dec.decode(await unsealBytes(key, blob, aad))) as T;
+  return JSON.parse(dec.decode(await unsealBytes(key, blob, aad)), reviver) as T;
 }
 
 export function isSealedBlob(x: unknown): x is SealedBlob {

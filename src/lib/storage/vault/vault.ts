@@ -77,8 +77,8 @@ export async function openVault(db: XinanDatabase): Promise<VaultMeta | undefine
   return meta;
 }
 
-async function unwrap(meta: VaultMeta, passphrase: string, extractable: boolean): Promise<CryptoKey> {
-  const kek = await deriveWrappingKey(passphrase, meta.kdf);
+async function unwrap(meta: VaultMeta, passphrase: string | CryptoKey, extractable: boolean): Promise<CryptoKey> {
+  const kek = typeof passphrase === 'string' ? await deriveWrappingKey(passphrase, meta.kdf) : passphrase;
   try {
     return await crypto.subtle.unwrapKey('raw', meta.wrappedKey, kek, 'AES-KW', 'AES-GCM', extractable, ['encrypt', 'decrypt']);
   } catch {
@@ -105,7 +105,7 @@ export async function enableEncryption(
   const meta: VaultMeta = { id: 'vault', version: 1, kdf, wrappedKey, state: 'migrating', ...options };
   await writeVault(db, meta);
   // The key kept in memory cannot be exported; the extractable one is dropped here.
-  const key = await unwrap(meta, passphrase, false);
+  const key = await unwrap(meta, kek, false);
   setProtection(db, { mode: 'unlocked', key, showNames: meta.showNames });
   return finishMigration(db, meta, migrate);
 }
