@@ -9,7 +9,7 @@ import type { ItemScore } from '../inference/types.ts';
 import type { LabelId } from '../taxonomy.ts';
 import { datasetAnyRange, datasetRange, type Review, type StoredScore, type XinanDatabase } from './db.ts';
 import { issueAll, writeTx } from './tx.ts';
-import { openRecords, sealRecords } from './vault/records.ts';
+import { openRecords, sealRecords, updateRecord } from './vault/records.ts';
 
 export interface ScoreWrite {
   itemId: string;
@@ -70,16 +70,11 @@ export async function putReview(
   review: { itemId: string; datasetId: string; label?: LabelId; note?: string },
   updatedAt = Date.now(),
 ): Promise<void> {
-  await writeTx(db, ['reviews'], async (tx) => {
-    const store = tx.objectStore('reviews');
-    const old = await store.get(review.itemId);
-    await store.put({ ...review, ...(old?.crisis ? { crisis: old.crisis } : {}), updatedAt } satisfies Review);
-  });
+  await updateRecord<Review>(db, 'reviews', review.itemId, (old) => ({ ...review, ...(old?.crisis ? { crisis: old.crisis } : {}), updatedAt }));
 }
 
 /**
- * Sets (or clears, with null) the reviewer's verdict on one crisis point of an item. Read and write
- * share one transaction, so the item's label, note and other verdicts are never lost.
+ * Sets (or clears, with null) the reviewer's verdict on one crisis point of an item.
  */
 export async function setCrisisVerdict(
   db: XinanDatabase,
@@ -89,16 +84,16 @@ export async function setCrisisVerdict(
   verdict: Verdict | null,
   updatedAt = Date.now(),
 ): Promise<void> {
-  await writeTx(db, ['reviews'], async (tx) => {
-    const store = tx.objectStore('reviews');
-    const old: Review = (await store.get(itemId)) ?? { itemId, datasetId, updatedAt };
+  // Read and write are checked against each other (updateRecord), so the label, note and other verdicts are never lost.
+  await updateRecord<Review>(db, 'reviews', itemId, (stored) => {
+    const old: Review = stored ?? { itemId, datasetId, updatedAt };
     const crisis = { ...old.crisis };
     if (verdict === null) delete crisis[dimension];
     else crisis[dimension] = verdict;
-    await store.put({ ...old, crisis, updatedAt });
+    return { ...old, crisis, updatedAt };
   });
 }
 
-export function getReviews(db: XinanDatabase, datasetId: string): Promise<Review[]> {
-  return db.getAllFromIndex('reviews', 'byDataset', datasetId);
+export async function getReviews(db: XinanDatabase, datasetId: string): Promise<Review[]> {
+  return openRecords(db, 'reviews', await db.getAllFromIndex('reviews', 'byDataset', datasetId));
 }

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createBackup, restoreBackup, serializeBackup } from '../../../src/lib/storage/backup.ts';
 import { getDialogues, getItems, importDataset, listDatasets } from '../../../src/lib/storage/datasets.ts';
 import type { XinanDatabase } from '../../../src/lib/storage/db.ts';
-import { getScores, putScores } from '../../../src/lib/storage/scores.ts';
+import { getReviews, getScores, putReview, putScores, setCrisisVerdict } from '../../../src/lib/storage/scores.ts';
 import type { KdfParams } from '../../../src/lib/storage/vault/kdf.ts';
 import { defaultKdf, deriveBits } from '../../../src/lib/storage/vault/kdf.ts';
 import { isSealed } from '../../../src/lib/storage/vault/records.ts';
@@ -39,6 +39,8 @@ async function seeded(n = 5): Promise<XinanDatabase> {
       recs.items.map((i) => ({ itemId: i.id, score: makeScore(2) })),
       5,
     );
+    await putReview(db, { itemId: recs.items[0].id, datasetId: id, label: 3, note: '回复太说教' }, 6);
+    await setCrisisVerdict(db, id, recs.items[0].id, 'risk', 'wrong', 7);
   }
   return db;
 }
@@ -52,6 +54,7 @@ async function contents(db: XinanDatabase) {
       dialogues: await getDialogues(db, d.id),
       items: await getItems(db, d.id),
       scores: [...(await getScores(db, d.id, 'm1')).values()],
+      reviews: await getReviews(db, d.id),
     })),
   );
   return per;
@@ -99,13 +102,22 @@ describe('vault', () => {
     await enableEncryption(db, 'correct horse', OPTS, {}, fastKdf());
     expect((await readVault(db))?.state).toBe('sealed');
     const r = await raw(db);
-    for (const s of ['datasets', 'dialogues', 'items', 'scores'] as const) {
+    for (const s of ['datasets', 'dialogues', 'items', 'scores', 'reviews'] as const) {
       expect(r[s].length).toBeGreaterThan(0);
       expect(r[s].every(isSealed)).toBe(true);
     }
     const text = strings(r).join('\n');
-    expect(text).not.toMatch(/第\d句|焦虑|a\.json/);
+    expect(text).not.toMatch(/第\d句|焦虑|说教|a\.json/);
     expect(await contents(db)).toEqual(before);
+    // A review update on a sealed record keeps what was there.
+    const itemId = before[0].items[0].id;
+    await setCrisisVerdict(db, before[0].d.id, itemId, 'empathy', 'right', 8);
+    expect((await getReviews(db, before[0].d.id))[0]).toMatchObject({
+      label: 3,
+      note: '回复太说教',
+      crisis: { risk: 'wrong', empathy: 'right' },
+    });
+    expect((await db.getAll('reviews')).every(isSealed)).toBe(true);
     // New writes are sealed too.
     await importDataset(db, makeDatasetRecords('c', 2));
     expect((await db.getAll('items')).every(isSealed)).toBe(true);

@@ -8,6 +8,7 @@
  * in db.ts stays as it is and every store function changes by one call. Only this file looks inside.
  */
 import type { XinanDatabase } from '../db.ts';
+import { writeTx } from '../tx.ts';
 import { protection, VaultLockedError } from './keyring.ts';
 import { isSealedBlob, SealedRecordError, sealJson, unsealJson, WrongPassphraseError, type SealedBlob } from './seal.ts';
 
@@ -113,4 +114,30 @@ export async function sealStores<B extends Stores>(db: XinanDatabase, bag: B): P
     if (records) out[s] = await sealRecords(db, s, records);
   }
   return out as B;
+}
+
+/**
+ * Read-modify-write of one record that may be sealed. Opening and sealing cannot happen inside the write
+ * transaction, so the record is read first, and the write goes through only if the stored record is still
+ * the one that was read (same IV, or still absent); otherwise it starts over, so no concurrent change is lost.
+ */
+export async function updateRecord<T extends object>(
+  db: XinanDatabase,
+  store: 'reviews',
+  key: string,
+  update: (old: T | undefined) => T,
+): Promise<void> {
+  for (let attempt = 0; ; attempt++) {
+    const before = (await db.get(store, key)) as T | undefined;
+    const next = await sealRecord(db, store, update(await openMaybe(db, store, before)));
+    const tag = (r: unknown) => (isSealed(r) ? (r as unknown as SealedShape).sealed.iv.join() : JSON.stringify(r));
+    let changed = false;
+    await writeTx(db, [store], async (tx) => {
+      const now = await tx.objectStore(store).get(key);
+      if (tag(now) !== tag(before)) changed = true;
+      else await tx.objectStore(store).put(next as never);
+    });
+    if (!changed) return;
+    if (attempt >= 5) throw new Error(`${store} ${key} keeps changing: try again`);
+  }
 }
