@@ -111,11 +111,11 @@ describe('vault', () => {
     expect(await contents(db)).toEqual(before);
     // A review update on a sealed record keeps what was there.
     const itemId = before[0].items[0].id;
-    await setCrisisVerdict(db, before[0].d.id, itemId, 'empathy', 'right', 8);
+    await setCrisisVerdict(db, before[0].d.id, itemId, 'empathy', 'correct', 8);
     expect((await getReviews(db, before[0].d.id))[0]).toMatchObject({
       label: 3,
       note: '回复太说教',
-      crisis: { risk: 'wrong', empathy: 'right' },
+      crisis: { risk: 'wrong', empathy: 'correct' },
     });
     expect((await db.getAll('reviews')).every(isSealed)).toBe(true);
     // New writes are sealed too.
