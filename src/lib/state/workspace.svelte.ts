@@ -119,6 +119,12 @@ export class Workspace {
   }
 
   async #backupFile(db: XinanDatabase): Promise<void> {
+    // An encrypted workspace never writes a plain backup file: the wipe is refused (data kept) and the
+    // encrypted-backup prompt opens; back up there, then wipe without the automatic backup.
+    if (protection(db).mode !== 'plain') {
+      this.backupNeedsPassphrase = true;
+      throw new Error('encrypted workspace: make an encrypted backup first');
+    }
     const now = new Date().toISOString();
     const backup = await createBackup(db, APP_VERSION, now);
     const text = serializeBackup(backup);
