@@ -146,7 +146,12 @@ export class CrisisResults {
     const model = this.crisisModel;
     if (!st || !model) return;
     try {
-      const table = st.table(model.storageId);
+      const mine = this.log.book.byReviewer.get(this.log.reviewer);
+      const at = new Map<string, number>();
+      for (const e of this.log.events) {
+        if (e.type === 'crisis' && e.reviewer === this.log.reviewer && mine?.get(e.itemId)) at.set(e.itemId, Math.max(at.get(e.itemId) ?? 0, e.at));
+      }
+      const table = st.table(model.storageId, { reviewer: this.log.reviewer, at });
       const base = `${exportBaseName(datasetName)}-xinan-crisis`;
       if (kind === 'csv') downloadText(`${base}.csv`, crisisCsv(table), 'text/csv;charset=utf-8');
       else downloadBlob(`${base}.xlsx`, await crisisXlsx(table));
