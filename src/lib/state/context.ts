@@ -6,6 +6,7 @@ import type { CompareResults } from './compare.svelte';
 import type { CrisisResults } from './crisis-results.svelte';
 import type { Importer } from './importer.svelte';
 import type { Results } from './results.svelte';
+import type { ReviewState } from './review.svelte';
 import type { Scorer } from './scorer.svelte';
 import type { Workspace } from './workspace.svelte';
 
@@ -18,6 +19,7 @@ export interface AppState {
   crisis: CrisisResults;
   compareImport: CompareImport;
   compare: CompareResults;
+  review: ReviewState;
 }
 
 const KEY = Symbol('xinan-app');
