@@ -228,7 +228,9 @@ export class ReviewState {
     const gold = new Map(results.items.flatMap((it) => (it.goldLabel === undefined ? [] : [[it.id, it.goldLabel] as [string, number]])));
     if (gold.size) out.push({ key: 'gold', kind: 'gold', name: 'gold', labels: gold });
     const book = this.log.book;
-    for (const r of reviewers(this.log.events)) {
+    // The local reviewer first, then the others by name, so pairs read the same on every device.
+    const names = reviewers(this.log.events).sort((a, b) => (a === this.log.reviewer ? -1 : b === this.log.reviewer ? 1 : a < b ? -1 : a > b ? 1 : 0));
+    for (const r of names) {
       const labels = reviewerSource(book, r, this.blindAgreement);
       if (labels.size) out.push({ key: `reviewer:${r}`, kind: 'reviewer', name: r, labels });
     }
