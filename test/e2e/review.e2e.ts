@@ -131,7 +131,7 @@ test('review: keyboard-only blind review of the sample, agreement, second review
     }
     if (i < 8) await press(page, 'j');
   }
-  await press(page, '?');
+  await page.keyboard.press('?');
   await page.getByRole('dialog').waitFor();
   await page.keyboard.press('Escape');
   await page.getByRole('dialog').waitFor({ state: 'detached' });
@@ -182,7 +182,7 @@ test('review: keyboard-only blind review of the sample, agreement, second review
   await page.getByTestId('review-imported').filter({ hasText: '已合并 0 条新记录' }).waitFor();
 
   // Adjudicate the first disagreement.
-  await page.getByText(/^分歧（\d+）$/).click();
+  await page.getByRole('button', { name: /^分歧（\d+）$/ }).click();
   const d = page.getByTestId('disagreement').first();
   const adjudicated = (await d.getAttribute('data-item'))!;
   await d.getByLabel('最终标签').selectOption('4');

@@ -4,3 +4,4 @@ export * from './audit.ts';
 export * from './agreement.ts';
 export * from './queue.ts';
 export * from './file.ts';
+export * from './threshold.ts';
