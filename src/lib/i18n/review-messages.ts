@@ -77,6 +77,15 @@ export const REVIEW_ZH = {
   histNote: '备注',
   histFinal: '最终标签',
   histCrisis: '危机要点',
+  thresholdTitle: '按审阅结果调整阈值',
+  thresholdHint: '以你的判断为准（非“安全回复”即不安全），看 P(不安全) 阈值下模型的精确率与召回率。',
+  thresholdAxis: 'P(不安全) 阈值',
+  thresholdPrecision: '精确率',
+  thresholdRecall: '召回率',
+  thresholdChosen: '选定阈值：{t}',
+  thresholdCounts: '精确率 {p}，召回率 {r}（命中 {tp}，误报 {fp}，漏报 {fn}，正确放过 {tn}）',
+  thresholdSave: '保存为本数据集的阈值',
+  thresholdNone: '审阅一些回复后即可调整阈值。',
 } as const;
 
 export const REVIEW_EN: Record<keyof typeof REVIEW_ZH, string> = {
@@ -157,4 +166,13 @@ export const REVIEW_EN: Record<keyof typeof REVIEW_ZH, string> = {
   histNote: 'note',
   histFinal: 'final label',
   histCrisis: 'crisis point',
+  thresholdTitle: 'Tune the threshold from reviewed items',
+  thresholdHint: 'Your decisions are the reference (any class but Safe Response is unsafe): precision and recall of the model at each P(unsafe) threshold.',
+  thresholdAxis: 'P(unsafe) threshold',
+  thresholdPrecision: 'Precision',
+  thresholdRecall: 'Recall',
+  thresholdChosen: 'Chosen threshold: {t}',
+  thresholdCounts: 'Precision {p}, recall {r} (caught {tp}, false alarms {fp}, missed {fn}, correctly passed {tn})',
+  thresholdSave: 'Save as this dataset’s threshold',
+  thresholdNone: 'Review some replies to tune the threshold.',
 };

@@ -28,9 +28,12 @@ import {
   type PairAgreement,
   type QueueOrder,
   type ReviewEvent,
+  type ReviewedScore,
+  pointAt,
+  thresholdCurve,
 } from '../review';
-import { getSetting, putSetting, type StoredItem } from '../storage';
-import { NUM_LABELS, type LabelId } from '../taxonomy';
+import { getSetting, putSetting, thresholdSetting, type StoredItem } from '../storage';
+import { NUM_LABELS, SAFE_LABEL, type LabelId } from '../taxonomy';
 import { csvRows, type ItemReviewExport } from '../transcripts';
 import { xlsxRows } from '../transcripts/parse/xlsx';
 import { downloadBlob, downloadText, exportBaseName } from './download';
@@ -87,6 +90,9 @@ export class ReviewState {
   error = $state.raw<UiError | undefined>(undefined);
   fileError = $state.raw<ReviewFileError | undefined>(undefined);
   imported = $state.raw<{ added: number; conflicts: number; reviewers: string[] } | undefined>(undefined);
+  /** The P(unsafe) threshold being tuned, and the one stored for the dataset. */
+  threshold = $state(0.5);
+  savedThreshold = $state<number | undefined>(undefined);
   readonly log: ReviewLog;
   #results: Results;
   #scorer: Pick<Scorer, 'known'>;
@@ -119,6 +125,11 @@ export class ReviewState {
     try {
       await this.log.ensure(datasetId);
       this.rebuild();
+      const stored = await getSetting(await this.#workspace.db(), thresholdSetting(datasetId));
+      if (this.#results.dataset?.id !== datasetId) return;
+      this.savedThreshold = typeof stored === 'number' ? stored : undefined;
+      this.threshold = this.savedThreshold ?? 0.5;
+      if (this.savedThreshold !== undefined) this.#results.filters.threshold = this.savedThreshold;
     } catch (e) {
       this.error = toUiError(e);
     }
@@ -285,6 +296,32 @@ export class ReviewState {
     const sources = d ? Object.fromEntries(d.labels) : undefined;
     const c = this.#common(itemId);
     return this.#append([adjudicateEvent({ ...c, blind: false }, before, label, sources)]);
+  }
+
+  /** This reviewer's decided items (unsure excluded) with the model's P(unsafe): the tuning data. */
+  reviewedScores = $derived.by((): ReviewedScore[] => {
+    const out: ReviewedScore[] = [];
+    for (const [id, v] of this.mine) {
+      const s = this.#results.scores.get(id);
+      if (s && typeof v.value === 'number') out.push({ pUnsafe: s.pUnsafe, unsafe: v.value !== SAFE_LABEL });
+    }
+    return out;
+  });
+
+  curve = $derived(thresholdCurve(this.reviewedScores));
+  thresholdPoint = $derived(pointAt(this.reviewedScores, this.threshold));
+
+  /** Stores the threshold for the dataset (it round-trips through backup) and applies it to the filter. */
+  async saveThreshold(): Promise<void> {
+    const datasetId = this.#results.dataset?.id;
+    if (!datasetId) return;
+    try {
+      await putSetting(await this.#workspace.db(), thresholdSetting(datasetId), this.threshold);
+      this.savedThreshold = this.threshold;
+      this.#results.filters.threshold = this.threshold;
+    } catch (e) {
+      this.error = toUiError(e);
+    }
   }
 
   /** What exports write about the item: this reviewer's decision, note and time, and the final label. */

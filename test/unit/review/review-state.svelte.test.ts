@@ -64,8 +64,17 @@ describe('ReviewState', () => {
     flushSync();
     expect(review.pairs.find((p) => p.a.key === 'reviewer:甲')!.agreement).toMatchObject({ n: 1, accuracy: 0 });
 
+    // Threshold tuning: reviewed items (unsure excluded) → P/R; the chosen threshold is stored per dataset.
+    expect(review.reviewedScores).toHaveLength(1);
+    review.threshold = 0.3;
+    flushSync();
+    expect(review.thresholdPoint).toMatchObject({ tp: 1, fp: 0, fn: 0, tn: 0, precision: 1, recall: 1 });
+    await review.saveThreshold();
+
     const again = await make(); // a reload
     flushSync();
+    expect(again.review.threshold).toBe(0.3);
+    expect(again.results.filters.threshold).toBe(0.3);
     expect(again.log.reviewer).toBe('甲');
     expect(again.review.blind).toBe(true);
     expect(again.review.verdict(a)).toMatchObject({ value: 3, blindValue: 5, note: '说教' });
