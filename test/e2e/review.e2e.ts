@@ -182,12 +182,11 @@ test('review: keyboard-only blind review of the sample, agreement, second review
   await page.getByTestId('review-imported').filter({ hasText: '已合并 0 条新记录' }).waitFor();
 
   // Adjudicate the first disagreement.
-  await page.getByRole('button', { name: /^分歧（\d+）$/ }).click();
+  const toggle = page.getByRole('button', { name: /^分歧（\d+）$/ });
+  await toggle.focus();
+  await page.keyboard.press('Enter');
+  await page.locator('button[aria-expanded=true]', { hasText: '分歧' }).waitFor();
   const d = page.getByTestId('disagreement').first();
-  await d.waitFor({ timeout: 5000 }).catch(async (e: unknown) => {
-    console.log('DEBUG', await page.locator('section.agreement').evaluate((el) => el.outerHTML.slice(0, 3000)));
-    throw e;
-  });
   const adjudicated = (await d.getAttribute('data-item'))!;
   await d.getByLabel('最终标签').selectOption('4');
   await page.locator(`[data-testid=disagreement][data-item="${adjudicated}"] select`).evaluate((el) => {
