@@ -197,7 +197,7 @@ test('review: keyboard-only blind review of the sample, agreement, second review
   // Reload: reviews, notes and the other reviewers' events are all still there.
   await page.reload();
   await page.getByRole('heading', { level: 1 }).waitFor();
-  await page.getByTestId('dataset').first().getByRole('button', { name }).click();
+  await page.getByTestId('dataset').first().getByRole('button', { name, exact: true }).click();
   await page.getByRole('tab', { name: '审阅' }).click();
   await page.getByTestId('reviewer-current').filter({ hasText: '甲' }).waitFor();
   await page.getByTestId('review-progress').filter({ hasText: '已审阅 9 / 9' }).waitFor();
