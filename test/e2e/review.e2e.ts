@@ -104,7 +104,10 @@ test('review: keyboard-only blind review of the sample, agreement, second review
   const model: number[] = [];
   await page.getByTestId('review-queue').focus();
   for (let i = 0; i < 9; i++) {
-    await page.getByTestId('queue-position').filter({ hasText: `第 ${i + 1} / 9 条` }).waitFor();
+    await page
+      .getByTestId('queue-position')
+      .filter({ hasText: `第 ${i + 1} / 9 条` })
+      .waitFor();
     const q = page.getByTestId('review-queue');
     ids.push((await q.getAttribute('data-item'))!);
     assert(await q.getByTestId('model-hidden').isVisible(), `item ${i + 1}: model output hidden before the decision`);
@@ -154,8 +157,15 @@ test('review: keyboard-only blind review of the sample, agreement, second review
   // A second and third reviewer's file (made on another device: item keys, no dataset id).
   const other = (reviewer: string, labels: number[]) =>
     labels.map((l, i) => ({
-      id: `${reviewer}-${i}`, type: 'class', action: 'set', reviewer, at: Date.UTC(2026, 10, 30, 0, i), item: ids[i].split('/').slice(1).join('/'),
-      blind: true, before: null, after: l,
+      id: `${reviewer}-${i}`,
+      type: 'class',
+      action: 'set',
+      reviewer,
+      at: Date.UTC(2026, 10, 30, 0, i),
+      item: ids[i].split('/').slice(1).join('/'),
+      blind: true,
+      before: null,
+      after: l,
     }));
   const yi = [...gold];
   yi[0] = 3;
@@ -164,7 +174,18 @@ test('review: keyboard-only blind review of the sample, agreement, second review
   bing[1] = 7;
   const dir = mkdtempSync(join(tmpdir(), 'xinan-review-'));
   const file = join(dir, 'review-yi.json');
-  writeFileSync(file, JSON.stringify({ type: 'xinan-review', version: 1, source: 'xinan', exportedAt: 'x', datasetName: name, reviewer: '乙', events: [...other('乙', yi), ...other('丙', bing)] }));
+  writeFileSync(
+    file,
+    JSON.stringify({
+      type: 'xinan-review',
+      version: 1,
+      source: 'xinan',
+      exportedAt: 'x',
+      datasetName: name,
+      reviewer: '乙',
+      events: [...other('乙', yi), ...other('丙', bing)],
+    }),
+  );
   const bad = join(dir, 'bad.json');
   writeFileSync(bad, JSON.stringify({ type: 'xinan-review', version: 1, events: [{ ...other('丁', [7])[0], item: 'nope/9' }] }));
   await page.getByLabel('导入审阅文件').setInputFiles(bad);
@@ -210,7 +231,11 @@ test('review: keyboard-only blind review of the sample, agreement, second review
   const rows = Papa.parse<Record<string, string>>(csv.text.replace(/^\uFEFF/, ''), { header: true, skipEmptyLines: true }).data;
   for (const [i, id] of ids.entries()) {
     const r = rows.find((x) => x.item_id === id)!;
-    assertEqual([r.pred_label, r.review_label, r.reviewer, r.review_blind], [String(model[i]), String(final[i]), '甲', blindFlag(i)], `csv row ${id}`);
+    assertEqual(
+      [r.pred_label, r.review_label, r.reviewer, r.review_blind],
+      [String(model[i]), String(final[i]), '甲', blindFlag(i)],
+      `csv row ${id}`,
+    );
     assertEqual(r.final_label, id === adjudicated ? '4' : '', `final label of ${id}`);
     assert(/^\d{4}-\d\d-\d\dT/.test(r.reviewed_at), `reviewed_at on ${id}`);
   }
@@ -221,7 +246,10 @@ test('review: keyboard-only blind review of the sample, agreement, second review
   const rf = await exportText(page, /^JSON$/);
   const parsed = JSON.parse(rf.text) as { type: string; events: { reviewer: string; item: string }[]; texts?: unknown };
   assertEqual(parsed.type, 'xinan-review', 'review file type');
-  assert(parsed.events.some((e) => e.reviewer === '乙') && parsed.events.some((e) => e.reviewer === '甲'), 'review file holds every reviewer');
+  assert(
+    parsed.events.some((e) => e.reviewer === '乙') && parsed.events.some((e) => e.reviewer === '甲'),
+    'review file holds every reviewer',
+  );
   assert(parsed.texts === undefined && !rf.text.includes(SAMPLE_RECORDS[0].response), 'no transcript text unless asked');
 
   await page.getByRole('button', { name: 'English' }).click();

@@ -151,7 +151,8 @@ export const REVIEW_EN: Record<keyof typeof REVIEW_ZH, string> = {
   includeText: 'Include reply text',
   exportReview: 'Export review file',
   importReview: 'Import review file',
-  importedReview: 'Merged {added} new records (reviewers: {who}); {conflicts} records with a known id but different content were left as they were.',
+  importedReview:
+    'Merged {added} new records (reviewers: {who}); {conflicts} records with a known id but different content were left as they were.',
   reviewFileError: 'Cannot import the review file',
   reviewErrNotJson: 'Not valid JSON',
   reviewErrNotReview: 'Not a xinan review file',
@@ -167,7 +168,8 @@ export const REVIEW_EN: Record<keyof typeof REVIEW_ZH, string> = {
   histFinal: 'final label',
   histCrisis: 'crisis point',
   thresholdTitle: 'Tune the threshold from reviewed items',
-  thresholdHint: 'Your decisions are the reference (any class but Safe Response is unsafe): precision and recall of the model at each P(unsafe) threshold.',
+  thresholdHint:
+    'Your decisions are the reference (any class but Safe Response is unsafe): precision and recall of the model at each P(unsafe) threshold.',
   thresholdAxis: 'P(unsafe) threshold',
   thresholdPrecision: 'Precision',
   thresholdRecall: 'Recall',

@@ -8,14 +8,18 @@
  * Parsing validates everything and throws ReviewFileError naming the event (or row) and field, so an
  * import either adds every new event or none.
  */
-import { isLabelId, type LabelId } from '../taxonomy.ts';
+import { isLabelId } from '../taxonomy.ts';
 import { CRISIS_TARGETS, type ClassAction, type ReviewEvent, type ShownModel } from './types.ts';
 
 export const REVIEW_FILE_TYPE = 'xinan-review';
 export const REVIEW_FILE_VERSION = 1;
 
 /** The events as a file stores them: dataset-independent item keys, no dataset id. */
-export type FileEvent = ReviewEvent extends infer E ? (E extends ReviewEvent ? Omit<E, 'datasetId' | 'itemId'> & { item: string } : never) : never;
+export type FileEvent = ReviewEvent extends infer E
+  ? E extends ReviewEvent
+    ? Omit<E, 'datasetId' | 'itemId'> & { item: string }
+    : never
+  : never;
 
 export interface ReviewFile {
   type: typeof REVIEW_FILE_TYPE;
@@ -97,8 +101,15 @@ export function checkFileEvent(raw: unknown, where: string): FileEvent {
   need('blind', typeof e.blind === 'boolean', 'true or false');
   if (e.model !== undefined) {
     const m = e.model as Rec | null;
-    need('model', !!m && typeof m === 'object' && typeof m.id === 'string' && typeof m.sha256 === 'string'
-      && (m.label === undefined || (typeof m.label === 'number' && Number.isInteger(m.label))), 'a model {id, sha256, label?}');
+    need(
+      'model',
+      !!m &&
+        typeof m === 'object' &&
+        typeof m.id === 'string' &&
+        typeof m.sha256 === 'string' &&
+        (m.label === undefined || (typeof m.label === 'number' && Number.isInteger(m.label))),
+      'a model {id, sha256, label?}',
+    );
   }
   if (e.type === 'class') {
     need('action', ACTIONS.includes(e.action as ClassAction), 'confirm, set, unsure or clear');
@@ -130,7 +141,8 @@ export function parseReviewFile(text: string): ReviewFile {
   }
   if (!data || typeof data !== 'object' || Array.isArray(data)) throw new ReviewFileError('not-review-file', 'not a JSON object');
   const f = data as Rec;
-  if (f.type !== REVIEW_FILE_TYPE) throw new ReviewFileError('not-review-file', `"type" is ${JSON.stringify(f.type)}, expected "${REVIEW_FILE_TYPE}"`);
+  if (f.type !== REVIEW_FILE_TYPE)
+    throw new ReviewFileError('not-review-file', `"type" is ${JSON.stringify(f.type)}, expected "${REVIEW_FILE_TYPE}"`);
   if (typeof f.version !== 'number' || f.version > REVIEW_FILE_VERSION) {
     throw new ReviewFileError('newer-version', `version ${String(f.version)} is newer than this app understands (${REVIEW_FILE_VERSION})`);
   }
@@ -201,7 +213,8 @@ export function reviewTable(file: ReviewFile): string[][] {
 export function eventsFromTable(rows: readonly (readonly string[])[]): FileEvent[] {
   const header = (rows[0] ?? []).map((h) => h.trim());
   for (const c of REVIEW_COLUMNS) {
-    if (c !== 'response' && c !== 'sources' && !header.includes(c)) throw new ReviewFileError('missing-column', `no column "${c}"`, 'row 1', c);
+    if (c !== 'response' && c !== 'sources' && !header.includes(c))
+      throw new ReviewFileError('missing-column', `no column "${c}"`, 'row 1', c);
   }
   const col = (row: readonly string[], c: (typeof REVIEW_COLUMNS)[number]) => (row[header.indexOf(c)] ?? '').trim();
   const out: FileEvent[] = [];
@@ -212,7 +225,8 @@ export function eventsFromTable(rows: readonly (readonly string[])[]): FileEvent
     const at = Date.parse(col(row, 'time'));
     if (Number.isNaN(at)) throw new ReviewFileError('bad-field', `expected an ISO time, got "${col(row, 'time')}"`, where, 'time');
     const blind = col(row, 'blind');
-    if (blind !== 'true' && blind !== 'false') throw new ReviewFileError('bad-field', `expected true or false, got "${blind}"`, where, 'blind');
+    if (blind !== 'true' && blind !== 'false')
+      throw new ReviewFileError('bad-field', `expected true or false, got "${blind}"`, where, 'blind');
     const value = (c: 'before' | 'after'): unknown => {
       const s = col(row, c);
       if (s === '') return null;

@@ -163,7 +163,9 @@ export class ReviewState {
       return s ? { id: it.id, probs: s.probs.slice(0, NUM_LABELS), label: s.label, pUnsafe: s.pUnsafe } : { id: it.id };
     });
     const currentId = this.ids[this.index];
-    this.ids = buildQueue(items, this.order, reviewed, { unreviewedOnly: this.unreviewedOnly, disagreeOnly: this.disagreeOnly }).map((x) => x.id);
+    this.ids = buildQueue(items, this.order, reviewed, { unreviewedOnly: this.unreviewedOnly, disagreeOnly: this.disagreeOnly }).map(
+      (x) => x.id,
+    );
     const at = currentId ? this.ids.indexOf(currentId) : -1;
     this.index = at >= 0 ? at : Math.min(this.index, Math.max(0, this.ids.length - 1));
   }
@@ -240,7 +242,9 @@ export class ReviewState {
     if (gold.size) out.push({ key: 'gold', kind: 'gold', name: 'gold', labels: gold });
     const book = this.log.book;
     // The local reviewer first, then the others by name, so pairs read the same on every device.
-    const names = reviewers(this.log.events).sort((a, b) => (a === this.log.reviewer ? -1 : b === this.log.reviewer ? 1 : a < b ? -1 : a > b ? 1 : 0));
+    const names = reviewers(this.log.events).sort((a, b) =>
+      a === this.log.reviewer ? -1 : b === this.log.reviewer ? 1 : a < b ? -1 : a > b ? 1 : 0,
+    );
     for (const r of names) {
       const labels = reviewerSource(book, r, this.blindAgreement);
       if (labels.size) out.push({ key: `reviewer:${r}`, kind: 'reviewer', name: r, labels });
@@ -267,7 +271,12 @@ export class ReviewState {
 
   fleiss = $derived.by((): FleissResult | undefined => {
     const r = this.sources.filter((s) => s.kind === 'reviewer');
-    return r.length >= 3 ? fleissKappa(r.map((s) => s.labels), NUM_LABELS) : undefined;
+    return r.length >= 3
+      ? fleissKappa(
+          r.map((s) => s.labels),
+          NUM_LABELS,
+        )
+      : undefined;
   });
 
   /** Items where reviewers disagree with each other, or (one reviewer) with the model. */
@@ -345,7 +354,12 @@ export class ReviewState {
     if (!dataset) return;
     try {
       const texts = withText ? new Map(this.#results.items.map((it) => [it.id, it.response])) : undefined;
-      const file = toReviewFile(this.log.events, { datasetName: dataset.name, reviewer: this.log.reviewer, exportedAt: new Date().toISOString(), texts });
+      const file = toReviewFile(this.log.events, {
+        datasetName: dataset.name,
+        reviewer: this.log.reviewer,
+        exportedAt: new Date().toISOString(),
+        texts,
+      });
       const base = `${exportBaseName(dataset.name)}-review-${exportBaseName(this.log.reviewer)}`;
       if (kind === 'json') downloadText(`${base}.json`, JSON.stringify(file, null, 1), 'application/json');
       // Same CSV rules as the crisis export: BOM for Excel, formula-looking cells escaped.

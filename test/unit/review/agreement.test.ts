@@ -35,7 +35,12 @@ describe('Cohen κ between two sources', () => {
     expect(allSafe.kappa).toBeNull();
     const none = compareSources(src([7]), src([undefined, 3]), 8);
     expect(none).toMatchObject({ n: 0, accuracy: null, kappa: null });
-    expect(kappaFromConfusion([[0, 0], [0, 0]])).toBeNull();
+    expect(
+      kappaFromConfusion([
+        [0, 0],
+        [0, 0],
+      ]),
+    ).toBeNull();
   });
 
   it('κ can be negative (systematic disagreement)', () => {

@@ -14,7 +14,15 @@ import {
 import type { ReviewEvent } from '../../../src/lib/review/types.ts';
 
 const model = { id: 'xinan-safety-zh', sha256: 'abc', label: 7 };
-const who = (reviewer: string, itemId: string, at: number, blind = false) => ({ reviewer, datasetId: 'ds', itemId, at, id: `${reviewer}-${at}`, model, blind });
+const who = (reviewer: string, itemId: string, at: number, blind = false) => ({
+  reviewer,
+  datasetId: 'ds',
+  itemId,
+  at,
+  id: `${reviewer}-${at}`,
+  model,
+  blind,
+});
 
 describe('audit replay', () => {
   it('derives the current verdict: latest event per reviewer, item and target wins', () => {
@@ -65,7 +73,7 @@ describe('audit replay', () => {
   });
 });
 
-describe('merge of two reviewers\' logs', () => {
+describe("merge of two reviewers' logs", () => {
   const a = [classEvent(who('A', 'x', 1), null, 7), classEvent(who('A', 'y', 2), null, 3)];
   const b = [classEvent(who('B', 'x', 1), null, 5), classEvent(who('B', 'y', 3), null, 3)];
 
@@ -78,8 +86,18 @@ describe('merge of two reviewers\' logs', () => {
     expect(again.added).toEqual([]);
     expect(again.events).toHaveLength(4);
     const book = replay(m.events);
-    expect(reviewerSource(book, 'A')).toEqual(new Map([['x', 7], ['y', 3]]));
-    expect(reviewerSource(book, 'B')).toEqual(new Map([['x', 5], ['y', 3]]));
+    expect(reviewerSource(book, 'A')).toEqual(
+      new Map([
+        ['x', 7],
+        ['y', 3],
+      ]),
+    );
+    expect(reviewerSource(book, 'B')).toEqual(
+      new Map([
+        ['x', 5],
+        ['y', 3],
+      ]),
+    );
   });
 
   it('never overwrites: a changed event under an existing id is kept as it was and reported', () => {

@@ -14,7 +14,13 @@ import {
 
 const model = { id: 'm', sha256: 'h', label: 7 };
 const base = (reviewer: string, datasetId: string, item: string, at: number) => ({
-  reviewer, datasetId, itemId: `${datasetId}/${item}`, at, id: `${reviewer}${at}`, model, blind: true,
+  reviewer,
+  datasetId,
+  itemId: `${datasetId}/${item}`,
+  at,
+  id: `${reviewer}${at}`,
+  model,
+  blind: true,
 });
 
 function fileOf(reviewer: string, datasetId: string, labels: number[]) {
@@ -32,14 +38,19 @@ describe('review file', () => {
     expect(f.events[0]).toMatchObject({ item: 'd0/1', reviewer: 'A', blind: true });
     expect(f.events[0]).not.toHaveProperty('datasetId');
     expect(JSON.stringify(f)).not.toContain('response');
-    const withText = toReviewFile(
-      [classEvent(base('A', 'devA', 'd0/1', 1), null, 7)],
-      { datasetName: 's', reviewer: 'A', exportedAt: 'x', texts: new Map([['devA/d0/1', '你好'], ['devA/d9/1', '不在']]) },
-    );
+    const withText = toReviewFile([classEvent(base('A', 'devA', 'd0/1', 1), null, 7)], {
+      datasetName: 's',
+      reviewer: 'A',
+      exportedAt: 'x',
+      texts: new Map([
+        ['devA/d0/1', '你好'],
+        ['devA/d9/1', '不在'],
+      ]),
+    });
     expect(withText.texts).toEqual({ 'd0/1': '你好' });
   });
 
-  it('two reviewers\' files from different devices merge into one dataset, and κ follows', () => {
+  it("two reviewers' files from different devices merge into one dataset, and κ follows", () => {
     const fa = parseReviewFile(JSON.stringify(fileOf('A', 'devA', [7, 3, 7, 2])));
     const fb = parseReviewFile(JSON.stringify(fileOf('B', 'devB', [7, 3, 5, 2])));
     const merged = mergeLogs(eventsForDataset(fa, 'local', items), eventsForDataset(fb, 'local', items));

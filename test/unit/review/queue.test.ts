@@ -18,7 +18,11 @@ describe('review queue', () => {
   });
 
   it('filters to unreviewed, or to reviewer ≠ model', () => {
-    const reviewed = new Map<string, number | 'unsure'>([['a', 0], ['d', 0], ['c', 'unsure']]);
+    const reviewed = new Map<string, number | 'unsure'>([
+      ['a', 0],
+      ['d', 0],
+      ['c', 'unsure'],
+    ]);
     expect(buildQueue(items, 'file', reviewed, { unreviewedOnly: true }).map((i) => i.id)).toEqual(['b']);
     expect(buildQueue(items, 'file', reviewed, { disagreeOnly: true }).map((i) => i.id)).toEqual(['c', 'd']);
   });

@@ -16,7 +16,12 @@ async function setup() {
   const db = await openFreshDb();
   const recs = makeDatasetRecords('ds', 3);
   await importDataset(db, recs);
-  await putScores(db, 'ds', 'm@ab', recs.items.map((it, i) => ({ itemId: it.id, score: makeScore(i === 0 ? 3 : 7) })));
+  await putScores(
+    db,
+    'ds',
+    'm@ab',
+    recs.items.map((it, i) => ({ itemId: it.id, score: makeScore(i === 0 ? 3 : 7) })),
+  );
   const identity = { modelId: 'm', sha256: 'ab', storageId: 'm@ab', placeholder: false };
   const scorer = { identity: async () => identity, known: identity } as unknown as Scorer;
   const workspace = { db: async () => db } as unknown as Workspace;
@@ -86,12 +91,25 @@ describe('ReviewState', () => {
     const { review } = await make();
     await review.decide(recs.items[0].id, 3);
     const key = (i: number) => recs.items[i].id.slice('ds/'.length);
-    const ev = (i: number, after: number) => ({ id: `b${i}`, type: 'class', action: 'set', reviewer: '乙', at: 5, item: key(i), blind: true, before: null, after });
+    const ev = (i: number, after: number) => ({
+      id: `b${i}`,
+      type: 'class',
+      action: 'set',
+      reviewer: '乙',
+      at: 5,
+      item: key(i),
+      blind: true,
+      before: null,
+      after,
+    });
     const good = new File([JSON.stringify({ type: 'xinan-review', version: 1, events: [ev(0, 3), ev(1, 7)] })], 'b.json');
     await review.importFile(good);
     expect(review.imported).toEqual({ added: 2, conflicts: 0, reviewers: ['乙'] });
     flushSync();
-    expect(review.pairs.find((p) => p.a.key === 'reviewer:local' && p.b.key === 'reviewer:乙')!.agreement).toMatchObject({ n: 1, accuracy: 1 });
+    expect(review.pairs.find((p) => p.a.key === 'reviewer:local' && p.b.key === 'reviewer:乙')!.agreement).toMatchObject({
+      n: 1,
+      accuracy: 1,
+    });
     const bad = new File([JSON.stringify({ type: 'xinan-review', version: 1, events: [ev(2, 9)] })], 'c.json');
     await review.importFile(bad);
     expect(review.fileError).toMatchObject({ code: 'bad-field', where: 'events[0]', field: 'after' });

@@ -104,7 +104,7 @@ describe('restore refuses bad files and leaves data unchanged', () => {
     ['bad speaker', (b) => ({ ...b, dialogues: [{ ...b.dialogues[0], turns: [{ speaker: 'x', text: '' }] }] }), /dialogues\[0\]\.turns\[0\]\.speaker/],
     ['bad legacy crisis verdict', (b) => ({ ...b, reviews: [{ itemId: b.items[0].id, datasetId: 'x', crisis: { risk: 'maybe' }, updatedAt: 1 }] }), /reviews\[0\]\.crisis: expected an object of crisis dimension/],
     ['unknown crisis dimension', (b) => ({ ...b, reviews: [{ itemId: b.items[0].id, datasetId: 'x', crisis: { humour: 'correct' }, updatedAt: 1 }] }), /reviews\[0\]\.crisis/],
-    ['bad event value', (b) => ({ ...b, events: b.events.map((e: any) => (e.type === 'crisis' ? { ...e, after: 'maybe' } : e)) }), /events\[\d\]\.after: expected "correct", "wrong" or null/],
+    ['bad event value', (b) => ({ ...b, events: b.events.map((e: { type: string }) => (e.type === 'crisis' ? { ...e, after: 'maybe' } : e)) }), /events\[\d\]\.after: expected "correct", "wrong" or null/],
     ['event without reviewer', (b) => ({ ...b, events: [{ ...b.events[0], reviewer: '' }] }), /events\[0\]\.reviewer: expected a reviewer name/],
     ['dangling event', (b) => ({ ...b, events: [{ ...b.events[0], itemId: 'x/none/1' }] }), /events\[0\]\.itemId: unknown item "x\/none\/1"/],
     ['bad setting', (b) => ({ ...b, settings: [{ key: 'reviewer', value: {} }] }), /settings\[0\]\.value: expected a string/],
