@@ -9,6 +9,7 @@
  * import either adds every new event or none.
  */
 import { isLabelId } from '../taxonomy.ts';
+import { quoteValue } from '../transcripts/describe.ts';
 import { CRISIS_TARGETS, type ClassAction, type ReviewEvent, type ShownModel } from './types.ts';
 
 export const REVIEW_FILE_TYPE = 'xinan-review';
@@ -92,7 +93,7 @@ export function checkFileEvent(raw: unknown, where: string): FileEvent {
   if (!raw || typeof raw !== 'object' || Array.isArray(raw)) throw new ReviewFileError('bad-field', 'expected an object', where);
   const e = raw as Rec;
   const need = (field: string, ok: boolean, expected: string) => {
-    if (!ok) throw new ReviewFileError('bad-field', `expected ${expected}, got ${JSON.stringify(e[field]) ?? 'nothing'}`, where, field);
+    if (!ok) throw new ReviewFileError('bad-field', `expected ${expected}, got ${quoteValue(e[field])}`, where, field);
   };
   need('id', typeof e.id === 'string' && e.id.length > 0, 'an event id');
   need('reviewer', typeof e.reviewer === 'string' && e.reviewer.trim().length > 0, 'a reviewer name');
@@ -223,10 +224,10 @@ export function eventsFromTable(rows: readonly (readonly string[])[]): FileEvent
     const where = `row ${i + 2}`;
     const type = col(row, 'type');
     const at = Date.parse(col(row, 'time'));
-    if (Number.isNaN(at)) throw new ReviewFileError('bad-field', `expected an ISO time, got "${col(row, 'time')}"`, where, 'time');
+    if (Number.isNaN(at)) throw new ReviewFileError('bad-field', `expected an ISO time, got ${quoteValue(col(row, 'time'))}`, where, 'time');
     const blind = col(row, 'blind');
     if (blind !== 'true' && blind !== 'false')
-      throw new ReviewFileError('bad-field', `expected true or false, got "${blind}"`, where, 'blind');
+      throw new ReviewFileError('bad-field', `expected true or false, got ${quoteValue(blind)}`, where, 'blind');
     const value = (c: 'before' | 'after'): unknown => {
       const s = col(row, c);
       if (s === '') return null;

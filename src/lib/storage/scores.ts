@@ -60,3 +60,6 @@ export async function modelsForDataset(db: XinanDatabase, datasetId: string): Pr
   const keys = await db.getAllKeysFromIndex('scores', 'byDatasetModel', datasetAnyRange(datasetId));
   return [...new Set(keys.map(([, modelId]) => modelId))];
 }
+
+/** The old reviews API, now over the audit log (see events.ts). */
+export { getReviews, putReview, setCrisisVerdict } from './events.ts';
