@@ -7,6 +7,7 @@ import type { CrisisResults } from './crisis-results.svelte';
 import type { Importer } from './importer.svelte';
 import type { ModelCards } from './model-card.svelte';
 import type { Results } from './results.svelte';
+import type { ReviewState } from './review.svelte';
 import type { Scorer } from './scorer.svelte';
 import type { Workspace } from './workspace.svelte';
 
@@ -20,6 +21,7 @@ export interface AppState {
   compareImport: CompareImport;
   compare: CompareResults;
   cards: ModelCards;
+  review: ReviewState;
 }
 
 const KEY = Symbol('xinan-app');

@@ -6,3 +6,5 @@ export * from './scores.ts';
 export * from './backup.ts';
 export * from './quota.ts';
 export { writeTx } from './tx.ts';
+export * from './events.ts';
+export { LEGACY_REVIEWER, eventsFromLegacyReview } from './legacy-reviews.ts';

@@ -3,11 +3,8 @@
  * batch one transaction, so a reload or crash loses at most the batch in flight
  * and `missingItemIds` tells the app what is left to score.
  */
-import type { CrisisDimension } from '../inference/crisis.ts';
-import type { Verdict } from '../inference/crisis-review.ts';
 import type { ItemScore } from '../inference/types.ts';
-import type { LabelId } from '../taxonomy.ts';
-import { datasetAnyRange, datasetRange, type Review, type StoredScore, type XinanDatabase } from './db.ts';
+import { datasetAnyRange, datasetRange, type StoredScore, type XinanDatabase } from './db.ts';
 import { issueAll, writeTx } from './tx.ts';
 
 export interface ScoreWrite {
@@ -64,41 +61,5 @@ export async function modelsForDataset(db: XinanDatabase, datasetId: string): Pr
   return [...new Set(keys.map(([, modelId]) => modelId))];
 }
 
-/** Sets or updates a reviewer's label/note on an item; crisis verdicts already stored are kept. */
-export async function putReview(
-  db: XinanDatabase,
-  review: { itemId: string; datasetId: string; label?: LabelId; note?: string },
-  updatedAt = Date.now(),
-): Promise<void> {
-  await writeTx(db, ['reviews'], async (tx) => {
-    const store = tx.objectStore('reviews');
-    const old = await store.get(review.itemId);
-    await store.put({ ...review, ...(old?.crisis ? { crisis: old.crisis } : {}), updatedAt } satisfies Review);
-  });
-}
-
-/**
- * Sets (or clears, with null) the reviewer's verdict on one crisis point of an item. Read and write
- * share one transaction, so the item's label, note and other verdicts are never lost.
- */
-export async function setCrisisVerdict(
-  db: XinanDatabase,
-  datasetId: string,
-  itemId: string,
-  dimension: CrisisDimension,
-  verdict: Verdict | null,
-  updatedAt = Date.now(),
-): Promise<void> {
-  await writeTx(db, ['reviews'], async (tx) => {
-    const store = tx.objectStore('reviews');
-    const old: Review = (await store.get(itemId)) ?? { itemId, datasetId, updatedAt };
-    const crisis = { ...old.crisis };
-    if (verdict === null) delete crisis[dimension];
-    else crisis[dimension] = verdict;
-    await store.put({ ...old, crisis, updatedAt });
-  });
-}
-
-export function getReviews(db: XinanDatabase, datasetId: string): Promise<Review[]> {
-  return db.getAllFromIndex('reviews', 'byDataset', datasetId);
-}
+/** The old reviews API, now over the audit log (see events.ts). */
+export { getReviews, putReview, setCrisisVerdict } from './events.ts';
