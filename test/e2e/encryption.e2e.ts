@@ -82,10 +82,31 @@ test('encryption: enable, score, raw records hold no plaintext, reload asks for 
   // Scoring runs on the unlocked data (the worker gets plain texts; the key stays on the main thread).
   await scoreAll(page, 'secret-notes.json');
 
+  // A review mark and a note: review events, sealed like the rest (the reviewer name is a setting: readable).
+  await page.getByRole('tab', { name: '审阅' }).click();
+  await page.getByTestId('review-progress').filter({ hasText: '已审阅 0 / 8' }).waitFor();
+  await page.getByLabel('审阅者', { exact: true }).fill('reviewer-a');
+  await page.keyboard.press('Enter');
+  await page.getByTestId('reviewer-current').filter({ hasText: 'reviewer-a' }).waitFor();
+  const queue = page.getByTestId('review-queue');
+  await queue.focus();
+  await page.keyboard.press('3');
+  await page.waitForFunction(
+    () => document.querySelector('[data-testid=review-queue] [data-testid=review-controls]')?.getAttribute('data-value') === '3',
+  );
+  await page.keyboard.press('n');
+  await page.keyboard.type('共情不足');
+  await page.keyboard.press('Control+Enter');
+  await queue.getByTestId('review-note').filter({ hasText: '共情不足' }).waitFor();
+  await page.getByTestId('review-progress').filter({ hasText: '已审阅 1 / 8' }).waitFor();
+  await page.getByRole('tab', { name: /安全分类/ }).click();
+  await page.getByTestId('summary-counts').waitFor();
+
   const raw = await rawRecords(page);
   const records = raw.map(([, r]) => JSON.parse(r) as Record<string, unknown>);
   // Settings (reviewer name, thresholds) are not transcript data and stay readable; everything else is sealed.
   const data = raw.filter(([store]) => store !== 'settings').map(([, r]) => JSON.parse(r) as Record<string, unknown>);
+  assert(raw.filter(([store]) => store === 'events').length >= 2, 'the label and the note are stored as events');
   const sealed = data.filter((r) => r.sealed).length;
   assert(data.length > 0 && sealed === data.length, `every record sealed (${sealed}/${data.length})`);
   const all = records.flatMap((r) => strings(r)).join('\n');
@@ -121,4 +142,7 @@ test('encryption: enable, score, raw records hold no plaintext, reload asks for 
   await page.waitForFunction(() => /已评估 8/.test(document.querySelector('[data-testid=summary-counts]')?.textContent ?? ''), undefined, {
     timeout: 30_000,
   });
+  await page.getByRole('tab', { name: '审阅' }).click();
+  await page.getByTestId('review-progress').filter({ hasText: '已审阅 1 / 8' }).waitFor();
+  await page.getByTestId('reviewer-current').filter({ hasText: 'reviewer-a' }).waitFor();
 });

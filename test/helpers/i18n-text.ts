@@ -11,6 +11,7 @@ export const ZH_LATIN_WHITELIST: readonly RegExp[] = [
   /^(Cohen|Fleiss|κ|F1|P|n|N|MB|NUL|LLM|Excel|true|false|correct|wrong|seeker|supporter|English)$/,
   /^(Wilson|McNemar|bootstrap|PNG|SVG|p)$/, // names of statistical methods and image formats, as Chinese texts write them
   /^[A-Z]$/, // spreadsheet columns A, B
+  /^(Enter|Esc|Ctrl|Shift|Tab|[a-z])$/, // keyboard keys named in the review help
   /^\.?(xls|xlsx|csv)$/,
   /^(context|response|label|messages|role|content|type|version|id|responder|reply)$/, // field names inside files, as written there
   /^(dev\.json|train\.jsonl|valid|test|SMILECHAT|PsySUICIDE)$/, // training data names in the model cards

@@ -3,9 +3,11 @@
  * `{name}` placeholders are filled by `format`.
  */
 import { CMP_EN, CMP_ZH } from './compare-messages';
+import { REVIEW_EN, REVIEW_ZH } from './review-messages';
 import { VAULT_EN, VAULT_ZH } from './vault-messages';
 
 export const ZH = {
+  ...REVIEW_ZH,
   appTitle: '心安 · 心理支持对话安全评估',
   appTagline: '全部在本机运行：对话内容不会离开此设备。',
   language: 'English',
@@ -283,6 +285,7 @@ export const ZH = {
 export type MessageKey = keyof typeof ZH;
 
 export const EN: Record<MessageKey, string> = {
+  ...REVIEW_EN,
   appTitle: 'xinan · Safety of mental-health support dialogues',
   appTagline: 'Runs entirely on this device: transcripts never leave it.',
   language: '中文',

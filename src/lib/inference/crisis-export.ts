@@ -32,11 +32,23 @@ export const CRISIS_COLUMNS = [
   'threshold',
   'item_id',
   'model_id',
+  'reviewer',
+  'reviewed_at',
+  'review_blind',
 ] as const;
 
+/** Who made the marks, and when each item was last marked (from the review audit log). */
+export interface CrisisReviewInfo {
+  reviewer: string;
+  /** Item id → epoch ms of the latest crisis mark. */
+  at: ReadonlyMap<string, number>;
+}
+
 /** Header row + one row per item, cells in CRISIS_COLUMNS order. */
-export function crisisTable(items: readonly CrisisExportItem[], marks: MarkBook, modelId: string): (string | number)[][] {
-  const rows = items.map((it) => [
+export function crisisTable(items: readonly CrisisExportItem[], marks: MarkBook, modelId: string, review?: CrisisReviewInfo): (string | number)[][] {
+  const rows = items.map((it) => {
+    const at = review?.at.get(it.id);
+    return [
     it.seeker,
     it.reply,
     ...it.points.points,
@@ -48,7 +60,12 @@ export function crisisTable(items: readonly CrisisExportItem[], marks: MarkBook,
     it.points.threshold,
     it.id,
     modelId,
-  ]);
+    at === undefined ? '' : review!.reviewer,
+    at === undefined ? '' : new Date(at).toISOString(),
+    // Crisis marks are always made with the model's points in view.
+    at === undefined ? '' : 'false',
+  ];
+  });
   return [[...CRISIS_COLUMNS], ...rows];
 }
 

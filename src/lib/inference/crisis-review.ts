@@ -6,7 +6,7 @@
  * is derived: the model's point if marked correct, the other value if marked wrong. Agreement is then
  * per dimension: accuracy (share marked correct) and Cohen's κ between model and reviewer labels.
  */
-import { cohenKappa } from '../metrics/index.ts';
+import { compareSources } from '../review/agreement.ts';
 import { CRISIS_DIMENSIONS, type CrisisDimension } from './crisis.ts';
 
 export type Verdict = 'correct' | 'wrong';
@@ -41,7 +41,7 @@ export interface DimensionAgreement {
   reviewed: number;
   /** Share of reviewed points marked correct; null with nothing reviewed. */
   accuracy: number | null;
-  /** Cohen's κ between model and reviewer labels; null with nothing reviewed. */
+  /** Cohen's κ between model and reviewer labels; null with nothing reviewed or where κ is undefined (one value throughout). */
   kappa: number | null;
 }
 
@@ -61,7 +61,7 @@ export function agreement(points: Map<string, (0 | 1)[]>, book: MarkBook): Recor
     out[d] = {
       reviewed: n,
       accuracy: n ? model.filter((m, i) => m === reviewer[i]).length / n : null,
-      kappa: n ? cohenKappa(reviewer, model, 2) : null,
+      kappa: compareSources(new Map(reviewer.map((x, i) => [String(i), x])), new Map(model.map((x, i) => [String(i), x])), 2).kappa,
     };
   });
   return out;

@@ -7,6 +7,7 @@ import type { CrisisResults } from './crisis-results.svelte';
 import type { Importer } from './importer.svelte';
 import type { ModelCards } from './model-card.svelte';
 import type { Results } from './results.svelte';
+import type { ReviewState } from './review.svelte';
 import type { Scorer } from './scorer.svelte';
 import type { Vault } from './vault.svelte';
 import type { Workspace } from './workspace.svelte';
@@ -22,6 +23,7 @@ export interface AppState {
   compare: CompareResults;
   cards: ModelCards;
   vault: Vault;
+  review: ReviewState;
 }
 
 const KEY = Symbol('xinan-app');

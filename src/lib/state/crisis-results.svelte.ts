@@ -4,19 +4,21 @@
  * - Scores: both crisis models' outputs are stored in the scores store under their own model ids
  *   (folder name + weights hash), beside the 8-class scores, so reopening the view scores nothing
  *   twice and new weights rescore.
- * - Marks: the reviewer's verdicts live in the reviews store (`Review.crisis`), apart from the
- *   model's output; each click is written at once, in one read-modify-write transaction.
+ * - Marks: the reviewer's verdicts are crisis events in the review audit log (state/review-log), apart
+ *   from the model's output; each click appends one event (before → after, reviewer, model shown).
  * - The two model workers start only when the crisis view is first opened.
  */
 import { crisisPairsFromItems, CRISIS_DIMENSIONS } from '../inference/crisis';
 import { crisisCsv, crisisXlsx } from '../inference/crisis-export';
 import { markKey, type MarkBook } from '../inference/crisis-review';
-import { getReviews, getScores, putScores, setCrisisVerdict, type Review, type StoredItem } from '../storage';
+import { crisisEvent, type ReviewBook } from '../review';
+import { getScores, putScores, type StoredItem } from '../storage';
 import type { Dataset } from '../transcripts';
 import { CRISIS_MODEL_PATH, createCrisisState, SEEKER_RISK_MODEL_PATH, type CrisisState } from './crisis.svelte';
 import { downloadBlob, downloadText, exportBaseName } from './download';
 import { toUiError, type UiError } from './errors';
 import { modelIdentity, type ModelIdentity } from './model-files';
+import { ReviewLog } from './review-log.svelte';
 import type { Workspace } from './workspace.svelte';
 
 export type CrisisExportKind = 'csv' | 'xlsx';
@@ -25,18 +27,20 @@ export interface CrisisResultsDeps {
   makeState?: () => CrisisState;
   /** [crisis model, seeker-risk model]. */
   identities?: () => Promise<[ModelIdentity, ModelIdentity]>;
+  /** The shared review log (App passes the one the 8-class view uses). */
+  log?: ReviewLog;
 }
 
-/** Reviews → the mark book CrisisState keeps. */
-export function marksFromReviews(reviews: readonly Review[]): MarkBook {
-  const book: MarkBook = new Map();
-  for (const r of reviews) {
+/** One reviewer's current crisis verdicts (replayed from the audit log) → the mark book CrisisState keeps. */
+export function marksFromBook(book: ReviewBook, reviewer: string): MarkBook {
+  const marks: MarkBook = new Map();
+  for (const [itemId, v] of book.byReviewer.get(reviewer) ?? []) {
     for (const d of CRISIS_DIMENSIONS) {
-      const verdict = r.crisis?.[d];
-      if (verdict) book.set(markKey(r.itemId, d), { itemId: r.itemId, dimension: d, verdict });
+      const verdict = v.crisis[d];
+      if (verdict) marks.set(markKey(itemId, d), { itemId, dimension: d, verdict });
     }
   }
-  return book;
+  return marks;
 }
 
 export class CrisisResults {
@@ -54,6 +58,7 @@ export class CrisisResults {
   #workspace: Pick<Workspace, 'db'>;
   #loadIdentities: () => Promise<[ModelIdentity, ModelIdentity]>;
   #identities?: Promise<[ModelIdentity, ModelIdentity]>;
+  readonly log: ReviewLog;
   /** Dataset and item count last opened without error: reopening the tab then keeps evidence and scores. */
   #opened?: string;
 
@@ -62,6 +67,10 @@ export class CrisisResults {
     this.#workspace = workspace;
     this.#loadIdentities = deps.identities ?? (() => Promise.all([modelIdentity(CRISIS_MODEL_PATH), modelIdentity(SEEKER_RISK_MODEL_PATH)]));
     this.state = (deps.makeState ?? createCrisisState)();
+    this.log = deps.log ?? new ReviewLog(workspace);
+    this.log.onReviewer.push(() => {
+      if (this.state && this.datasetId === this.log.datasetId) this.state.setMarks(marksFromBook(this.log.book, this.log.reviewer));
+    });
   }
 
   #identitiesOnce(): Promise<[ModelIdentity, ModelIdentity]> {
@@ -86,15 +95,20 @@ export class CrisisResults {
       const db = await this.#workspace.db();
       const [crisisId, seekerId] = await this.#identitiesOnce();
       this.crisisModel = crisisId;
-      const [crisis, seeker, reviews] = await Promise.all([
+      const [crisis, seeker] = await Promise.all([
         getScores(db, dataset.id, crisisId.storageId),
         getScores(db, dataset.id, seekerId.storageId),
-        getReviews(db, dataset.id),
+        this.log.ensure(dataset.id),
       ]);
       if (this.datasetId !== dataset.id) return;
-      st.setMarks(marksFromReviews(reviews));
+      st.setMarks(marksFromBook(this.log.book, this.log.reviewer));
       st.onMarks = (_book, { id, dimension, verdict }) => {
-        setCrisisVerdict(db, dataset.id, id, dimension, verdict).catch((e: unknown) => (this.error = toUiError(e)));
+        const log = this.log;
+        const before = log.book.byReviewer.get(log.reviewer)?.get(id)?.crisis[dimension] ?? null;
+        const point = st.points.get(id)?.points[CRISIS_DIMENSIONS.indexOf(dimension)];
+        const model = { id: crisisId.modelId, sha256: crisisId.sha256, ...(point !== undefined ? { label: point } : {}) };
+        const event = crisisEvent({ reviewer: log.reviewer, datasetId: dataset.id, itemId: id, model, blind: false }, dimension, before, verdict);
+        log.append([event]).catch((e: unknown) => (this.error = toUiError(e)));
       };
       st.onScored = async (fresh) => {
         await putScores(db, dataset.id, crisisId.storageId, fresh.crisis.map(([itemId, score]) => ({ itemId, score })));
@@ -151,7 +165,12 @@ export class CrisisResults {
       this.explaining = { done: 0, total: 0 };
       await st.explainAll((done, total) => (this.explaining = { done, total }));
       this.explaining = undefined;
-      const table = st.table(model.storageId);
+      const mine = this.log.book.byReviewer.get(this.log.reviewer);
+      const at = new Map<string, number>();
+      for (const e of this.log.events) {
+        if (e.type === 'crisis' && e.reviewer === this.log.reviewer && mine?.get(e.itemId)) at.set(e.itemId, Math.max(at.get(e.itemId) ?? 0, e.at));
+      }
+      const table = st.table(model.storageId, { reviewer: this.log.reviewer, at });
       const base = `${exportBaseName(datasetName)}-xinan-crisis`;
       if (kind === 'csv') downloadText(`${base}.csv`, crisisCsv(table), 'text/csv;charset=utf-8');
       else downloadBlob(`${base}.xlsx`, await crisisXlsx(table));

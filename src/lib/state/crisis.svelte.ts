@@ -8,7 +8,7 @@
  * asked for (one batched call per reply), so it never slows the scoring pass.
  */
 import { CRISIS_DIMENSIONS, CRISIS_THRESHOLD, crisisPoints, seekerItem, type CrisisDimension, type CrisisPair, type CrisisPoints } from '../inference/crisis';
-import { crisisTable, type CrisisExportItem } from '../inference/crisis-export';
+import { crisisTable, type CrisisExportItem, type CrisisReviewInfo } from '../inference/crisis-export';
 import { agreement, markKey, setMark, type DimensionAgreement, type MarkBook, type Verdict } from '../inference/crisis-review';
 import { dimensionTarget, evidenceSpans, highlightSegments, occlude, type Occlusion, type ScoreFn, type Segment } from '../inference/evidence';
 import { completeScores, InferenceBridge } from '../inference/bridge';
@@ -244,7 +244,7 @@ export class CrisisState {
   }
 
   /** The PsyCrisis-layout table of the listed items, evidence included where computed. */
-  table(modelId: string): (string | number)[][] {
+  table(modelId: string, review?: CrisisReviewInfo): (string | number)[][] {
     const rows: CrisisExportItem[] = this.listed.flatMap((it) => {
       const points = this.points.get(it.id);
       if (!points) return [];
@@ -256,7 +256,7 @@ export class CrisisState {
         : undefined;
       return [{ id: it.id, seeker: it.seeker, reply: it.reply, points, evidence, seekerRisk: this.seekerRisk.get(it.id) }];
     });
-    return crisisTable(rows, this.marks, modelId);
+    return crisisTable(rows, this.marks, modelId, review);
   }
 }
 

@@ -7,7 +7,7 @@ import { evidenceSpans, highlightSegments, occlude, predictedClassTarget, type S
 import { binaryReport, classificationReport, cohenKappa, type ClassificationReport } from '../metrics';
 import { getDialogues, getItems, getScores, type StoredDialogue, type StoredItem, type StoredScore } from '../storage';
 import { NUM_LABELS, SAFE_LABEL } from '../taxonomy';
-import { countOverlap, exportCsv, exportHtmlReport, exportJsonl, type Dataset, type ScoredItem } from '../transcripts';
+import { countOverlap, exportCsv, exportHtmlReport, exportJsonl, type Dataset, type ItemReviewExport, type ScoredItem } from '../transcripts';
 import { downloadText, exportBaseName } from './download';
 import { toUiError, type UiError } from './errors';
 import { byRisk, isFiltering, matches, NO_FILTERS, type Filters } from './filters';
@@ -35,7 +35,7 @@ export interface Summary {
 export type ExportKind = 'csv' | 'jsonl' | 'html';
 
 /** The results area shows either the 8-class safety results or the crisis view (state/crisis-results). */
-export type ResultsView = 'safety' | 'crisis' | 'compare';
+export type ResultsView = 'safety' | 'crisis' | 'compare' | 'review';
 
 export class Results {
   dataset = $state.raw<Dataset | undefined>(undefined);
@@ -64,6 +64,8 @@ export class Results {
   trainingPrints: () => Promise<ReadonlySet<string>> = async () => new Set();
   /** Item whose evidence is being computed. */
   explaining = $state<string | undefined>(undefined);
+  /** The review of an item for exports (set by state/review.svelte.ts). */
+  reviewOf?: (itemId: string) => ItemReviewExport | undefined;
   #workspace: Workspace;
   #scorer: Scorer;
 
@@ -247,7 +249,7 @@ export class Results {
     const dataset = this.dataset;
     if (!dataset || !model) return;
     try {
-      const items: ScoredItem[] = this.matchingItems.map((item) => ({ item, score: this.decided.get(item.id) }));
+      const items: ScoredItem[] = this.matchingItems.map((item) => ({ item, score: this.decided.get(item.id), review: this.reviewOf?.(item.id) }));
       const provenance = { modelId: model.modelId, modelSha256: model.sha256, appVersion: APP_VERSION, unsafeThreshold: this.threshold };
       const meta = { datasetName: dataset.name, exportedAt: new Date().toISOString() };
       // A filtered export must not overwrite (or be mistaken for) the full one.

@@ -5,8 +5,10 @@
  */
 import { CRISIS_DIMENSIONS } from '../inference/crisis.ts';
 import { isLabelId } from '../taxonomy.ts';
-import type { Review, StoredDialogue, StoredItem, StoredScore } from './db.ts';
 import { msg } from '../i18n/msg.ts';
+import { checkFileEvent, ReviewFileError } from '../review/file.ts';
+import type { ReviewEvent } from '../review/types.ts';
+import type { Review, Setting, StoredDialogue, StoredItem, StoredScore } from './db.ts';
 import { RestoreError } from './errors.ts';
 import { quoteValue } from '../transcripts/describe.ts';
 import type { Dataset } from '../transcripts/model.ts';
@@ -91,6 +93,8 @@ export interface BackupRecords {
   items: StoredItem[];
   scores: StoredScore[];
   reviews: Review[];
+  events: ReviewEvent[];
+  settings: Setting[];
 }
 
 type Rec = Record<string, unknown>;
@@ -110,6 +114,8 @@ const FIELDS = {
     truncated: 'boolean', droppedTurns: 'number', scoredAt: 'number',
   },
   reviews: { itemId: 'string', datasetId: 'string', label: 'label?', note: 'string?', crisis: 'verdicts?', updatedAt: 'number' },
+  events: { id: 'string', datasetId: 'string', itemId: 'string' },
+  settings: { key: 'string' },
 } satisfies Record<keyof BackupRecords, Record<string, Check>>;
 
 /** Checks one store's records; `extra` may add cross-record checks or return a normalized record. */
@@ -145,5 +151,18 @@ export function validateBackupRecords(b: Rec): BackupRecords {
     return { ...s, datasetId, pUnsafe: s.pUnsafe === null ? NaN : s.pUnsafe };
   });
   const reviews = checkStore(b, 'reviews', owned);
-  return { datasets, dialogues, items, scores, reviews } as unknown as BackupRecords;
+  const events = checkStore(b, 'events', (e, path) => {
+    if (itemDataset.get(e.itemId) !== e.datasetId) throw new RestoreError(`unknown item "${String(e.itemId)}"`, `${path}.itemId`);
+    // The review layer's own checks (types, values, reviewer, time), with the backup's path in the message.
+    try {
+      checkFileEvent({ ...e, item: e.itemId }, path);
+    } catch (err) {
+      if (err instanceof ReviewFileError) throw new RestoreError(err.detail, `${path}.${err.field ?? ''}`.replace(/\.$/, ''));
+      throw err;
+    }
+  });
+  const settings = checkStore(b, 'settings', (s, path) => {
+    if (!['string', 'number', 'boolean'].includes(typeof s.value)) throw new RestoreError('expected a string, number or true/false', `${path}.value`);
+  });
+  return { datasets, dialogues, items, scores, reviews, events, settings } as unknown as BackupRecords;
 }

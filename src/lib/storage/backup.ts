@@ -4,7 +4,9 @@
  * transaction: a bad file or a full disk leaves the existing data as it was.
  */
 import { msg } from '../i18n/msg.ts';
-import { DB_VERSION, type Review, type StoredDialogue, type StoredItem, type StoredScore, type XinanDatabase } from './db.ts';
+import type { ReviewEvent } from '../review/types.ts';
+import { eventsFromLegacyReview } from './legacy-reviews.ts';
+import { DB_VERSION, type Review, type Setting, type StoredDialogue, type StoredItem, type StoredScore, type XinanDatabase } from './db.ts';
 import { RestoreError } from './errors.ts';
 import { issueAll, writeTx } from './tx.ts';
 import { validateBackupRecords } from './backup-validate.ts';
@@ -14,7 +16,8 @@ import type { Dataset } from '../transcripts/model.ts';
 
 export const BACKUP_TYPE = 'xinan-backup';
 /** Version of the backup file format (not of the database schema). */
-export const BACKUP_VERSION = 1;
+/** 2 added the review audit log (`events`) and `settings`; a version-1 file's `reviews` become events on restore. */
+export const BACKUP_VERSION = 2;
 export const BACKUP_SOURCE = 'xinan';
 
 export interface Backup {
@@ -30,18 +33,22 @@ export interface Backup {
   dialogues: StoredDialogue[];
   items: StoredItem[];
   scores: StoredScore[];
-  reviews: Review[];
+  /** Only in version-1 files (v2 reviews); converted to events on restore. */
+  reviews?: Review[];
+  events: ReviewEvent[];
+  settings: Setting[];
 }
 
 /** Reads every store in one snapshot. `createdAt` is passed in so output is deterministic in tests. */
 export async function createBackup(db: XinanDatabase, appVersion: string, createdAt: string): Promise<Backup> {
-  const tx = db.transaction(['datasets', 'dialogues', 'items', 'scores', 'reviews'], 'readonly');
-  const [datasets, dialogues, items, scores, reviews] = await Promise.all([
+  const tx = db.transaction(['datasets', 'dialogues', 'items', 'scores', 'events', 'settings'], 'readonly');
+  const [datasets, dialogues, items, scores, events, settings] = await Promise.all([
     tx.objectStore('datasets').getAll(),
     tx.objectStore('dialogues').getAll(),
     tx.objectStore('items').getAll(),
     tx.objectStore('scores').getAll(),
-    tx.objectStore('reviews').getAll(),
+    tx.objectStore('events').getAll(),
+    tx.objectStore('settings').getAll(),
     tx.done,
   ]);
   // An encrypted workspace's records are opened here: the file itself is sealed whole (vault/backup-file.ts).
@@ -56,7 +63,8 @@ export async function createBackup(db: XinanDatabase, appVersion: string, create
     dialogues,
     items,
     scores,
-    reviews,
+    events,
+    settings,
   });
 }
 
@@ -85,7 +93,10 @@ export function parseBackup(text: string): Backup {
   return { ...(b as unknown as Backup), ...validateBackupRecords(b) };
 }
 
-const STORES = ['datasets', 'dialogues', 'items', 'scores', 'reviews'] as const;
+/** Every store restore replaces ('reviews' is emptied: its records live on as events since v3). */
+const STORES = ['datasets', 'dialogues', 'items', 'scores', 'reviews', 'events', 'settings'] as const;
+/** The stores a backup file carries, checked record for record by verifyBackup. */
+const CARRIED = ['datasets', 'dialogues', 'items', 'scores', 'events', 'settings'] as const;
 
 /**
  * Reads the backup file text back as restore would, and checks it holds every record that was
@@ -93,7 +104,7 @@ const STORES = ['datasets', 'dialogues', 'items', 'scores', 'reviews'] as const;
  */
 export function verifyBackup(text: string, written: Backup): void {
   const read = parseBackup(text);
-  for (const store of STORES) {
+  for (const store of CARRIED) {
     if (read[store].length !== written[store].length) {
       throw new RestoreError(msg('restoreReadBack', { store, written: written[store].length, read: read[store].length }));
     }
@@ -103,8 +114,13 @@ export function verifyBackup(text: string, written: Backup): void {
 /** Replaces the whole workspace with the backup, in one transaction. Validate with parseBackup first. */
 export async function restoreBackup(db: XinanDatabase, text: string): Promise<Backup> {
   const backup = parseBackup(text);
+  // A version-1 backup's reviews become events, as the v3 upgrade does; events already in the file win.
+  const events = new Map(backup.events.map((e) => [e.id, e]));
+  for (const e of (backup.reviews ?? []).flatMap(eventsFromLegacyReview)) if (!events.has(e.id)) events.set(e.id, e);
   // Sealed before the transaction (WebCrypto would let it commit half-way); plain workspaces get them as they are.
-  const sealed = await sealStores(db, backup);
+  // Settings stay readable (reviewer name, thresholds: see SECURITY.md).
+  const { datasets, dialogues, items, scores } = backup;
+  const sealed = await sealStores(db, { datasets, dialogues, items, scores, events: [...events.values()] });
   await writeTx(db, [...STORES], async (tx) => {
     await Promise.all(STORES.map((s) => tx.objectStore(s).clear()));
     await Promise.all([
@@ -112,7 +128,8 @@ export async function restoreBackup(db: XinanDatabase, text: string): Promise<Ba
       issueAll(sealed.dialogues, (r) => tx.objectStore('dialogues').put(r)),
       issueAll(sealed.items, (r) => tx.objectStore('items').put(r)),
       issueAll(sealed.scores, (r) => tx.objectStore('scores').put(r)),
-      issueAll(sealed.reviews, (r) => tx.objectStore('reviews').put(r)),
+      issueAll(sealed.events, (r) => tx.objectStore('events').put(r)),
+      issueAll(backup.settings, (r) => tx.objectStore('settings').put(r)),
     ]);
   });
   return backup;

@@ -1,11 +1,12 @@
 /** Datasets with their dialogues and items: import (one transaction), read, delete (cascade), wipe. */
 import type { DatasetRecords } from '../transcripts/dataset.ts';
 import type { Dataset } from '../transcripts/model.ts';
+import { thresholdSetting } from './events.ts';
 import { datasetAnyRange, datasetRange, type StoredDialogue, type StoredItem, type XinanDatabase } from './db.ts';
 import { issueAll, writeTx } from './tx.ts';
 import { openMaybe, openRecords, sealRecord, sealRecords } from './vault/records.ts';
 
-const ALL_STORES = ['datasets', 'dialogues', 'items', 'scores', 'reviews'] as const;
+const ALL_STORES = ['datasets', 'dialogues', 'items', 'scores', 'reviews', 'events', 'settings'] as const;
 
 /** A fresh dataset id: no '/', because item ids are `${datasetId}/${dialogueId}/${turn}`. */
 export function newDatasetId(): string {
@@ -72,10 +73,11 @@ export async function getItems(db: XinanDatabase, datasetId: string): Promise<St
 export async function deleteDataset(db: XinanDatabase, datasetId: string): Promise<void> {
   await writeTx(db, [...ALL_STORES], async (tx) => {
     const range = datasetRange(datasetId);
-    const [dialogueKeys, itemKeys, reviewKeys] = await Promise.all([
+    const [dialogueKeys, itemKeys, reviewKeys, eventKeys] = await Promise.all([
       tx.objectStore('dialogues').index('byDataset').getAllKeys(range),
       tx.objectStore('items').index('byDataset').getAllKeys(range),
       tx.objectStore('reviews').index('byDataset').getAllKeys(datasetId),
+      tx.objectStore('events').index('byDataset').getAllKeys(datasetId),
     ]);
     const scoreKeys = await tx.objectStore('scores').index('byDatasetModel').getAllKeys(datasetAnyRange(datasetId));
     await Promise.all([
@@ -84,6 +86,8 @@ export async function deleteDataset(db: XinanDatabase, datasetId: string): Promi
       issueAll(itemKeys, (k) => tx.objectStore('items').delete(k)),
       issueAll(reviewKeys, (k) => tx.objectStore('reviews').delete(k)),
       issueAll(scoreKeys, (k) => tx.objectStore('scores').delete(k)),
+      issueAll(eventKeys, (k) => tx.objectStore('events').delete(k)),
+      tx.objectStore('settings').delete(thresholdSetting(datasetId)),
     ]);
   });
 }

@@ -9,8 +9,11 @@
  * - scores    — model output, key [itemId, modelId], so one item can hold scores
  *               from several models and scoring resumes with only missing items;
  *               index byDatasetModel = [datasetId, modelId] (added in v2).
- * - reviews   — a reviewer's own label/note on an item, and their verdicts on its crisis points,
- *               key itemId (added in v2; `crisis` needs no migration: it is an optional field).
+ * - reviews   — v2's reviewer label/note/crisis verdicts per item, key itemId. Since v3 empty: the v3
+ *               upgrade turns every record into review events (legacy-reviews.ts); old backups still restore.
+ * - events    — the review audit log (review/types.ts `ReviewEvent`), append-only, key `id`;
+ *               index byDataset = datasetId (added in v3).
+ * - settings  — small app settings `{key, value}`: the reviewer name, per-dataset thresholds (added in v3).
  *
  * Model files live in the Cache API (service worker), not here. Upgrade steps are
  * `if (oldVersion < n)` blocks and must only do IDB work (no fetches, no timers).
@@ -18,12 +21,15 @@
 import { openDB, type DBSchema, type IDBPDatabase, type IDBPTransaction, type StoreNames } from 'idb';
 import type { CrisisDimension } from '../inference/crisis.ts';
 import type { Verdict } from '../inference/crisis-review.ts';
+import type { ReviewEvent } from '../review/types.ts';
 import type { ItemScore } from '../inference/types.ts';
 import type { LabelId } from '../taxonomy.ts';
 import type { Dataset, Dialogue, Item } from '../transcripts/model.ts';
+import { eventsFromLegacyReview } from './legacy-reviews.ts';
+import { isSealed } from './vault/records.ts';
 
 export const DB_NAME = 'xinan';
-export const DB_VERSION = 2;
+export const DB_VERSION = 3;
 
 export interface StoredDialogue extends Dialogue {
   key: string;
@@ -59,6 +65,12 @@ export interface Review {
 
 export type CrisisVerdicts = Partial<Record<CrisisDimension, Verdict>>;
 
+/** One setting; `value` is plain JSON (string, number or boolean). */
+export interface Setting {
+  key: string;
+  value: string | number | boolean;
+}
+
 export interface XinanDB extends DBSchema {
   datasets: { key: string; value: Dataset };
   dialogues: { key: string; value: StoredDialogue; indexes: { byDataset: [string, number] } };
@@ -69,6 +81,8 @@ export interface XinanDB extends DBSchema {
     indexes: { byModel: string; byDatasetModel: [string, string] };
   };
   reviews: { key: string; value: Review; indexes: { byDataset: string } };
+  events: { key: string; value: ReviewEvent; indexes: { byDataset: string } };
+  settings: { key: string; value: Setting };
 }
 
 export type XinanDatabase = IDBPDatabase<XinanDB>;
@@ -106,6 +120,22 @@ async function migrateV2(db: XinanDatabase, tx: UpgradeTx): Promise<void> {
   }
 }
 
+/** v3: the review audit log and settings; v2 reviews become events (nothing is dropped: see legacy-reviews.ts). */
+async function migrateV3(db: XinanDatabase, tx: UpgradeTx): Promise<void> {
+  const events = db.createObjectStore('events', { keyPath: 'id' });
+  events.createIndex('byDataset', 'datasetId');
+  db.createObjectStore('settings', { keyPath: 'key' });
+  const reviews = tx.objectStore('reviews');
+  const store = tx.objectStore('events');
+  for (const review of await reviews.getAll()) {
+    // A sealed review (encrypted v2 workspace) cannot be converted here: there is no key during an upgrade.
+    // It is left in `reviews`, untouched, and becomes events on the next unlock (events.ts convertSealedReviews).
+    if (isSealed(review)) continue;
+    for (const e of eventsFromLegacyReview(review)) await store.put(e);
+    await reviews.delete(review.itemId);
+  }
+}
+
 export interface OpenOptions {
   /** Only tests pass a lower version, to build an old database and upgrade it. */
   version?: number;
@@ -122,6 +152,7 @@ export async function openXinanDb(name = DB_NAME, options: OpenOptions = {}): Pr
     async upgrade(database, oldVersion, _newVersion, tx) {
       if (oldVersion < 1) createV1(database);
       if (oldVersion < 2 && (options.version ?? DB_VERSION) >= 2) await migrateV2(database, tx);
+      if (oldVersion < 3 && (options.version ?? DB_VERSION) >= 3) await migrateV3(database, tx);
     },
     blocked: () => options.onBlocked?.(),
     blocking: () => (options.onBlocking ? options.onBlocking() : db.close()),

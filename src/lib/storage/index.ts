@@ -7,3 +7,5 @@ export * from './backup.ts';
 export * from './quota.ts';
 export { writeTx } from './tx.ts';
 export * from './vault/index.ts';
+export * from './events.ts';
+export { LEGACY_REVIEWER, eventsFromLegacyReview } from './legacy-reviews.ts';

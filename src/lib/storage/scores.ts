@@ -3,13 +3,10 @@
  * batch one transaction, so a reload or crash loses at most the batch in flight
  * and `missingItemIds` tells the app what is left to score.
  */
-import type { CrisisDimension } from '../inference/crisis.ts';
-import type { Verdict } from '../inference/crisis-review.ts';
 import type { ItemScore } from '../inference/types.ts';
-import type { LabelId } from '../taxonomy.ts';
-import { datasetAnyRange, datasetRange, type Review, type StoredScore, type XinanDatabase } from './db.ts';
+import { datasetAnyRange, datasetRange, type StoredScore, type XinanDatabase } from './db.ts';
 import { issueAll, writeTx } from './tx.ts';
-import { openRecords, sealRecords, updateRecord } from './vault/records.ts';
+import { openRecords, sealRecords } from './vault/records.ts';
 
 export interface ScoreWrite {
   itemId: string;
@@ -64,36 +61,5 @@ export async function modelsForDataset(db: XinanDatabase, datasetId: string): Pr
   return [...new Set(keys.map(([, modelId]) => modelId))];
 }
 
-/** Sets or updates a reviewer's label/note on an item; crisis verdicts already stored are kept. */
-export async function putReview(
-  db: XinanDatabase,
-  review: { itemId: string; datasetId: string; label?: LabelId; note?: string },
-  updatedAt = Date.now(),
-): Promise<void> {
-  await updateRecord<Review>(db, 'reviews', review.itemId, (old) => ({ ...review, ...(old?.crisis ? { crisis: old.crisis } : {}), updatedAt }));
-}
-
-/**
- * Sets (or clears, with null) the reviewer's verdict on one crisis point of an item.
- */
-export async function setCrisisVerdict(
-  db: XinanDatabase,
-  datasetId: string,
-  itemId: string,
-  dimension: CrisisDimension,
-  verdict: Verdict | null,
-  updatedAt = Date.now(),
-): Promise<void> {
-  // Read and write are checked against each other (updateRecord), so the label, note and other verdicts are never lost.
-  await updateRecord<Review>(db, 'reviews', itemId, (stored) => {
-    const old: Review = stored ?? { itemId, datasetId, updatedAt };
-    const crisis = { ...old.crisis };
-    if (verdict === null) delete crisis[dimension];
-    else crisis[dimension] = verdict;
-    return { ...old, crisis, updatedAt };
-  });
-}
-
-export async function getReviews(db: XinanDatabase, datasetId: string): Promise<Review[]> {
-  return openRecords(db, 'reviews', await db.getAllFromIndex('reviews', 'byDataset', datasetId));
-}
+/** The old reviews API, now over the audit log (see events.ts). */
+export { getReviews, putReview, setCrisisVerdict } from './events.ts';

@@ -88,6 +88,22 @@ export interface ParseResult {
 export interface ScoredItem {
   item: Item;
   score?: ItemScore;
+  /** The local reviewer's decision on the item, when there is one (review/ derives it from the audit log). */
+  review?: ItemReviewExport;
+}
+
+/** What every export writes beside the model's output about the reviewer's decision. */
+export interface ItemReviewExport {
+  /** Class 0–7, 'unsure', or undefined with only a note. */
+  label?: number | 'unsure';
+  note?: string;
+  reviewer: string;
+  /** Epoch ms of the reviewer's latest event on the item. */
+  at: number;
+  /** Whether the current class decision was made with the model's output hidden. */
+  blind?: boolean;
+  /** The adjudicated final label, when there is one. */
+  final?: number;
 }
 
 /** Turns the imported dialogue into scoreable items; context turns are copied without labels. */

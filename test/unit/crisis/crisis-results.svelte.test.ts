@@ -5,8 +5,10 @@ import type { ScoreFn } from '../../../src/lib/inference/evidence.ts';
 import type { ItemScore } from '../../../src/lib/inference/types.ts';
 import { importDataset } from '../../../src/lib/storage/datasets.ts';
 import { getItems, type StoredItem, type XinanDatabase } from '../../../src/lib/storage/index.ts';
-import { getReviews, getScores, putReview } from '../../../src/lib/storage/scores.ts';
-import { CrisisResults, marksFromReviews } from '../../../src/lib/state/crisis-results.svelte.ts';
+import { getScores } from '../../../src/lib/storage/scores.ts';
+import { appendEvents, getEvents } from '../../../src/lib/storage/events.ts';
+import { classEvent, crisisEvent, replay } from '../../../src/lib/review/audit.ts';
+import { CrisisResults, marksFromBook } from '../../../src/lib/state/crisis-results.svelte.ts';
 import { CrisisState } from '../../../src/lib/state/crisis.svelte.ts';
 import type { ModelIdentity } from '../../../src/lib/state/model-files.ts';
 import { buildDataset } from '../../../src/lib/transcripts/dataset.ts';
@@ -65,19 +67,23 @@ describe('CrisisResults', () => {
     db.close();
   });
 
-  it('persists each mark in the reviews store, keeping the item’s 8-class review, and reloads them', async () => {
+  it('appends each mark to the review log (before → after, model shown), beside the 8-class review, and reloads them', async () => {
     const { db, open } = await seeded();
-    await putReview(db, { itemId: 'ds/a/1', datasetId: 'ds', label: 3, note: '说教' }, 1);
+    await appendEvents(db, [classEvent({ at: 1, reviewer: 'local', datasetId: 'ds', itemId: 'ds/a/1', blind: false }, null, 3)]);
     const c = new CrisisResults({ db: async () => db }, { makeState: fakes().make, identities: IDS });
     await open(c);
     c.state!.mark('ds/a/1', 'risk', 'correct');
     c.state!.mark('ds/a/1', 'empathy', 'wrong');
-    c.state!.mark('ds/a/1', 'empathy', null);
     await new Promise((r) => setTimeout(r, 50)); // the writes are fire-and-forget from the click
-    const [review] = await getReviews(db, 'ds');
-    expect(review).toMatchObject({ itemId: 'ds/a/1', label: 3, note: '说教', crisis: { risk: 'correct' } });
-    await putReview(db, { itemId: 'ds/a/1', datasetId: 'ds', label: 4 }, 9);
-    expect((await getReviews(db, 'ds'))[0].crisis).toEqual({ risk: 'correct' });
+    c.state!.mark('ds/a/1', 'empathy', null);
+    await new Promise((r) => setTimeout(r, 50));
+    const events = await getEvents(db, 'ds');
+    expect(events).toHaveLength(4);
+    const empathy = events.filter((e) => e.type === 'crisis' && e.target === 'empathy').sort((a, b) => a.at - b.at);
+    expect(empathy.map((e) => [e.before, e.after])).toEqual([[null, 'wrong'], ['wrong', null]]);
+    expect(empathy[0]).toMatchObject({ reviewer: 'local', blind: false, model: { id: 'xinan-crisis-zh', label: 1 } }); // '难受' → empathy point 1
+    const v = replay(events).byReviewer.get('local')!.get('ds/a/1')!;
+    expect(v).toMatchObject({ value: 3, crisis: { risk: 'correct' } });
 
     const again = new CrisisResults({ db: async () => db }, { makeState: fakes().make, identities: IDS });
     await open(again);
@@ -143,8 +149,8 @@ describe('CrisisResults follows the open dataset', () => {
     c.state.mark('B/a/1', 'risk', 'correct');
     await until(() => c.state.agreement.risk.reviewed === 1);
     await new Promise((r) => setTimeout(r, 20)); // the write is fire-and-forget from the click
-    expect((await getReviews(db, 'B')).map((r) => r.itemId)).toEqual(['B/a/1']);
-    expect(await getReviews(db, 'A')).toEqual([]);
+    expect((await getEvents(db, 'B')).map((e) => e.itemId)).toEqual(['B/a/1']);
+    expect(await getEvents(db, 'A')).toEqual([]);
     db.close();
   });
 
@@ -200,15 +206,19 @@ describe('CrisisResults follows the open dataset', () => {
   });
 });
 
-describe('marksFromReviews', () => {
-  it('turns stored verdicts into the mark book, ignoring reviews without any', () => {
-    const book = marksFromReviews([
-      { itemId: 'x', datasetId: 'ds', crisis: { risk: 'wrong', referral: 'correct' }, updatedAt: 1 },
-      { itemId: 'y', datasetId: 'ds', label: 2, updatedAt: 1 },
+describe('marksFromBook', () => {
+  it('gives one reviewer’s current crisis verdicts as the mark book, ignoring items without any', () => {
+    const who = (reviewer: string, itemId: string, at: number) => ({ reviewer, datasetId: 'ds', itemId, at, blind: false });
+    const book = replay([
+      crisisEvent(who('A', 'x', 1), 'risk', null, 'wrong'),
+      crisisEvent(who('A', 'x', 2), 'referral', null, 'correct'),
+      crisisEvent(who('B', 'x', 3), 'risk', null, 'correct'),
+      classEvent(who('A', 'y', 4), null, 2),
     ]);
-    expect([...book.values()]).toEqual([
+    expect([...marksFromBook(book, 'A').values()]).toEqual([
       { itemId: 'x', dimension: 'risk', verdict: 'wrong' },
       { itemId: 'x', dimension: 'referral', verdict: 'correct' },
     ]);
+    expect([...marksFromBook(book, 'B').values()]).toEqual([{ itemId: 'x', dimension: 'risk', verdict: 'correct' }]);
   });
 });

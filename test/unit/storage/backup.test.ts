@@ -3,7 +3,9 @@ import { createBackup, parseBackup, restoreBackup, serializeBackup } from '../..
 import { importDataset } from '../../../src/lib/storage/datasets.ts';
 import type { XinanDatabase } from '../../../src/lib/storage/db.ts';
 import { RestoreError, StorageFullError } from '../../../src/lib/storage/errors.ts';
-import { putReview, putScores, setCrisisVerdict } from '../../../src/lib/storage/scores.ts';
+import { appendEvents, putSetting } from '../../../src/lib/storage/events.ts';
+import { putScores } from '../../../src/lib/storage/scores.ts';
+import { classEvent, crisisEvent, noteEvent } from '../../../src/lib/review/audit.ts';
 import { makeDatasetRecords, makeScore } from '../../helpers/factories.ts';
 import { openFreshDb, simulateQuotaAfter } from '../../helpers/storage.ts';
 
@@ -15,25 +17,31 @@ async function seeded(id: string, n: number) {
   const recs = makeDatasetRecords(id, n);
   await importDataset(db, recs);
   await putScores(db, id, 'm1', recs.items.map((i) => ({ itemId: i.id, score: makeScore(2) })), 5);
-  await putReview(db, { itemId: recs.items[0].id, datasetId: id, note: '好' }, 6);
-  await setCrisisVerdict(db, id, recs.items[0].id, 'risk', 'wrong', 7);
+  const who = (at: number) => ({ id: `${id}-e${at}`, at, reviewer: '王', datasetId: id, itemId: recs.items[0].id, blind: at === 8 });
+  await appendEvents(db, [
+    noteEvent(who(6), null, '好'),
+    crisisEvent(who(7), 'risk', null, 'wrong'),
+    classEvent({ ...who(8), model: { id: 'm1', sha256: 'ab', label: 2 } }, null, 3),
+  ]);
+  await putSetting(db, 'reviewer', '王');
   return db;
 }
 
 async function snapshot(db: XinanDatabase) {
   const b = await createBackup(db, 'v', 't');
-  return { datasets: b.datasets, dialogues: b.dialogues, items: b.items, scores: b.scores, reviews: b.reviews };
+  return { datasets: b.datasets, dialogues: b.dialogues, items: b.items, scores: b.scores, events: b.events, settings: b.settings };
 }
 
 describe('backup', () => {
   it('identifies itself and round-trips into a fresh database', async () => {
     const a = await seeded('a', 3);
     const backup = await createBackup(a, '0.1.0', '2026-11-23T10:00:00Z');
-    expect(backup).toMatchObject({ type: 'xinan-backup', version: 1, source: 'xinan', appVersion: '0.1.0', schemaVersion: 2 });
+    expect(backup).toMatchObject({ type: 'xinan-backup', version: 2, source: 'xinan', appVersion: '0.1.0', schemaVersion: 3 });
     const fresh = await openFreshDb();
     await restoreBackup(fresh, serializeBackup(backup));
     expect(await snapshot(fresh)).toEqual(await snapshot(a));
-    expect((await fresh.getAll('reviews'))[0]).toMatchObject({ note: '好', crisis: { risk: 'wrong' } });
+    expect(await fresh.count('events')).toBe(3);
+    expect(await fresh.get('settings', 'reviewer')).toEqual({ key: 'reviewer', value: '王' });
     a.close();
     fresh.close();
   });
@@ -60,6 +68,27 @@ describe('backup', () => {
   });
 });
 
+it('restores a version-1 backup: its reviews (label, note, crisis marks) become review events', async () => {
+  const src = await seeded('a', 2);
+  const b = await createBackup(src, 'v', 't');
+  const item = b.items[0].id;
+  const v1 = {
+    ...b, version: 1, schemaVersion: 2, events: undefined, settings: undefined,
+    reviews: [{ itemId: item, datasetId: 'a', label: 3, note: '说教', crisis: { risk: 'wrong', empathy: 'correct' }, updatedAt: 9 }],
+  };
+  const db = await openFreshDb();
+  await restoreBackup(db, JSON.stringify(v1));
+  const { replay } = await import('../../../src/lib/review/audit.ts');
+  const v = replay(await db.getAll('events')).byReviewer.get('local')!.get(item)!;
+  expect(v).toMatchObject({ value: 3, note: '说教', crisis: { risk: 'wrong', empathy: 'correct' }, at: 9 });
+  expect(await db.count('reviews')).toBe(0);
+  // Restoring it twice adds nothing (derived ids).
+  await restoreBackup(db, JSON.stringify(v1));
+  expect(await db.count('events')).toBe(4);
+  src.close();
+  db.close();
+});
+
 describe('restore refuses bad files and leaves data unchanged', () => {
   const valid = async () => JSON.parse(serializeBackup(await createBackup(await seeded('x', 2), 'v', 't')));
 
@@ -73,8 +102,12 @@ describe('restore refuses bad files and leaves data unchanged', () => {
     ['bad field', (b) => ({ ...b, items: [b.items[0], { ...b.items[1], response: 42 }] }), /items\[1\]\.response: expected a string/],
     ['bad label', (b) => ({ ...b, items: [{ ...b.items[0], goldLabel: 8 }] }), /items\[0\]\.goldLabel: expected a label 0–7/],
     ['bad speaker', (b) => ({ ...b, dialogues: [{ ...b.dialogues[0], turns: [{ speaker: 'x', text: '' }] }] }), /dialogues\[0\]\.turns\[0\]\.speaker/],
-    ['bad crisis verdict', (b) => ({ ...b, reviews: [{ ...b.reviews[0], crisis: { risk: 'maybe' } }] }), /reviews\[0\]\.crisis: expected an object of crisis dimension/],
-    ['unknown crisis dimension', (b) => ({ ...b, reviews: [{ ...b.reviews[0], crisis: { humour: 'correct' } }] }), /reviews\[0\]\.crisis/],
+    ['bad legacy crisis verdict', (b) => ({ ...b, reviews: [{ itemId: b.items[0].id, datasetId: 'x', crisis: { risk: 'maybe' }, updatedAt: 1 }] }), /reviews\[0\]\.crisis: expected an object of crisis dimension/],
+    ['unknown crisis dimension', (b) => ({ ...b, reviews: [{ itemId: b.items[0].id, datasetId: 'x', crisis: { humour: 'correct' }, updatedAt: 1 }] }), /reviews\[0\]\.crisis/],
+    ['bad event value', (b) => ({ ...b, events: b.events.map((e: { type: string }) => (e.type === 'crisis' ? { ...e, after: 'maybe' } : e)) }), /events\[\d\]\.after: expected "correct", "wrong" or null/],
+    ['event without reviewer', (b) => ({ ...b, events: [{ ...b.events[0], reviewer: '' }] }), /events\[0\]\.reviewer: expected a reviewer name/],
+    ['dangling event', (b) => ({ ...b, events: [{ ...b.events[0], itemId: 'x/none/1' }] }), /events\[0\]\.itemId: unknown item "x\/none\/1"/],
+    ['bad setting', (b) => ({ ...b, settings: [{ key: 'reviewer', value: {} }] }), /settings\[0\]\.value: expected a string/],
     ['dangling score', (b) => ({ ...b, scores: [{ ...b.scores[0], itemId: 'nope' }] }), /scores\[0\]\.itemId: unknown item "nope"/],
     ['dangling dialogue', (b) => ({ ...b, datasets: [] }), /dialogues\[0\]\.datasetId: unknown dataset "x"/],
     ['dangling item', (b) => ({ ...b, dialogues: [], items: [{ ...b.items[0], datasetId: 'y' }] }), /items\[0\]\.datasetId: unknown dataset "y"/],

@@ -12,7 +12,9 @@ import {
   wipeAll,
 } from '../../../src/lib/storage/datasets.ts';
 import { StorageFullError } from '../../../src/lib/storage/errors.ts';
-import { getReviews, getScores, putReview, putScores } from '../../../src/lib/storage/scores.ts';
+import { getScores, putScores } from '../../../src/lib/storage/scores.ts';
+import { appendEvents, getEvents, getSetting, putSetting, thresholdSetting } from '../../../src/lib/storage/events.ts';
+import { classEvent } from '../../../src/lib/review/audit.ts';
 import type { XinanDatabase } from '../../../src/lib/storage/db.ts';
 import { makeDatasetRecords, makeScore } from '../../helpers/factories.ts';
 import { openFreshDb, simulateQuotaAbortAfter, simulateQuotaAfter } from '../../helpers/storage.ts';
@@ -21,7 +23,7 @@ let restoreQuota: (() => void) | undefined;
 afterEach(() => restoreQuota?.());
 
 async function counts(db: XinanDatabase) {
-  const stores = ['datasets', 'dialogues', 'items', 'scores', 'reviews'] as const;
+  const stores = ['datasets', 'dialogues', 'items', 'scores', 'events', 'settings'] as const;
   return Object.fromEntries(await Promise.all(stores.map(async (s) => [s, await db.count(s)])));
 }
 
@@ -60,7 +62,7 @@ describe('importDataset', () => {
     const recs = makeDatasetRecords('a', 4);
     recs.items[3] = { ...recs.items[3], id: recs.items[0].id }; // duplicate key → ConstraintError on the 4th add
     await expect(importDataset(db, recs)).rejects.toMatchObject({ name: 'ConstraintError' });
-    expect(await counts(db)).toEqual({ datasets: 0, dialogues: 0, items: 0, scores: 0, reviews: 0 });
+    expect(await counts(db)).toEqual({ datasets: 0, dialogues: 0, items: 0, scores: 0, events: 0, settings: 0 });
     db.close();
   });
 
@@ -103,7 +105,8 @@ describe('deleteDataset and wipeAll', () => {
       const recs = await importDataset(db, makeDatasetRecords(id, 3)).then(() => makeDatasetRecords(id, 3));
       await putScores(db, id, 'm1', recs.items.map((i) => ({ itemId: i.id, score: makeScore(7) })));
       await putScores(db, id, 'm2', [{ itemId: recs.items[0].id, score: makeScore(2) }]);
-      await putReview(db, { itemId: recs.items[0].id, datasetId: id, label: 2, note: '跑题' });
+      await appendEvents(db, [classEvent({ reviewer: 'A', datasetId: id, itemId: recs.items[0].id, blind: false }, null, 2)]);
+      await putSetting(db, thresholdSetting(id), 0.4);
     }
     return db;
   }
@@ -111,17 +114,18 @@ describe('deleteDataset and wipeAll', () => {
   it('deletes one dataset with its dialogues, items, scores of every model and reviews', async () => {
     const db = await seeded();
     await deleteDataset(db, 'a');
-    expect(await counts(db)).toEqual({ datasets: 1, dialogues: 3, items: 3, scores: 4, reviews: 1 });
+    expect(await counts(db)).toEqual({ datasets: 1, dialogues: 3, items: 3, scores: 4, events: 1, settings: 1 });
     expect(await getItems(db, 'a')).toEqual([]);
     expect((await getScores(db, 'b', 'm1')).size).toBe(3);
-    expect(await getReviews(db, 'b')).toHaveLength(1);
+    expect(await getEvents(db, 'b')).toHaveLength(1);
+    expect(await getSetting(db, thresholdSetting('b'))).toBe(0.4);
     db.close();
   });
 
   it('wipes everything', async () => {
     const db = await seeded();
     await wipeAll(db);
-    expect(await counts(db)).toEqual({ datasets: 0, dialogues: 0, items: 0, scores: 0, reviews: 0 });
+    expect(await counts(db)).toEqual({ datasets: 0, dialogues: 0, items: 0, scores: 0, events: 0, settings: 0 });
     db.close();
   });
 });

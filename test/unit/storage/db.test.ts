@@ -9,7 +9,7 @@ describe('schema', () => {
   it('creates every store and index at the current version', async () => {
     const db = await openFreshDb();
     expect(db.version).toBe(DB_VERSION);
-    expect([...db.objectStoreNames].sort()).toEqual(['datasets', 'dialogues', 'items', 'reviews', 'scores']);
+    expect([...db.objectStoreNames].sort()).toEqual(['datasets', 'dialogues', 'events', 'items', 'reviews', 'scores', 'settings']);
     const tx = db.transaction(['scores', 'items', 'dialogues', 'reviews']);
     expect([...tx.objectStore('scores').indexNames].sort()).toEqual(['byDatasetModel', 'byModel']);
     expect([...tx.objectStore('items').indexNames]).toEqual(['byDataset']);
@@ -35,7 +35,7 @@ describe('migration v1 → v2', () => {
     const name = freshDbName();
     await buildV1(name);
     const db = await openXinanDb(name);
-    expect(db.version).toBe(2);
+    expect(db.version).toBe(DB_VERSION);
     expect(await db.count('items')).toBe(3);
     expect(await db.count('scores')).toBe(1);
     const scores = await getScores(db, 'dsA', 'm1');
@@ -53,9 +53,29 @@ describe('migration v1 → v2', () => {
     let blocked = false;
     // `old` keeps its default `blocking` handler, which closes it so the v2 open can proceed.
     const upgraded = await openXinanDb(name, { onBlocked: () => (blocked = true) });
-    expect(upgraded.version).toBe(2);
+    expect(upgraded.version).toBe(DB_VERSION);
     expect(blocked).toBe(false);
     expect(() => old.transaction('items')).toThrow();
     upgraded.close();
+  });
+});
+
+describe('migration v2 → v3', () => {
+  it('turns every stored review (label, note, crisis marks) into events that replay to the same state', async () => {
+    const name = freshDbName();
+    const v2 = await openXinanDb(name, { version: 2 });
+    await importDataset(v2, makeDatasetRecords('dsA', 2));
+    await v2.put('reviews', { itemId: 'dsA/d1/1', datasetId: 'dsA', label: 3, note: '说教', crisis: { risk: 'wrong' }, updatedAt: 5 });
+    await v2.put('reviews', { itemId: 'dsA/d2/1', datasetId: 'dsA', crisis: { empathy: 'correct', referral: 'wrong' }, updatedAt: 6 });
+    v2.close();
+    const db = await openXinanDb(name);
+    const { replay } = await import('../../../src/lib/review/audit.ts');
+    const book = replay(await db.getAllFromIndex('events', 'byDataset', 'dsA')).byReviewer.get('local')!;
+    expect(book.get('dsA/d1/1')).toMatchObject({ value: 3, note: '说教', crisis: { risk: 'wrong' }, at: 5 });
+    expect(book.get('dsA/d2/1')).toMatchObject({ crisis: { empathy: 'correct', referral: 'wrong' } });
+    expect(book.get('dsA/d2/1')?.value).toBeUndefined();
+    expect(await db.count('reviews')).toBe(0);
+    expect(await db.count('events')).toBe(5);
+    db.close();
   });
 });

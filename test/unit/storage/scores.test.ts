@@ -3,13 +3,13 @@ import { importDataset } from '../../../src/lib/storage/datasets.ts';
 import { StorageFullError } from '../../../src/lib/storage/errors.ts';
 import {
   countScores,
-  getReviews,
   getScores,
   missingItemIds,
   modelsForDataset,
-  putReview,
   putScores,
 } from '../../../src/lib/storage/scores.ts';
+import { appendEvents, getEvents, mergeEvents } from '../../../src/lib/storage/events.ts';
+import { classEvent } from '../../../src/lib/review/audit.ts';
 import { makeDatasetRecords, makeScore } from '../../helpers/factories.ts';
 import { openFreshDb, simulateQuotaAbortAfter, simulateQuotaAfter } from '../../helpers/storage.ts';
 
@@ -78,12 +78,17 @@ it('a quota abort mid-batch also loses the whole batch', async () => {
   db.close();
 });
 
-describe('reviews', () => {
-  it('stores one review per item, updating in place', async () => {
+describe('review events', () => {
+  it('are append-only: an id already stored aborts the append; merge adds only new ids and never overwrites', async () => {
     const { db, ids } = await seeded(2);
-    await putReview(db, { itemId: ids[0], datasetId: 'ds', label: 2 }, 1);
-    await putReview(db, { itemId: ids[0], datasetId: 'ds', label: 3, note: '评判了来访者' }, 2);
-    expect(await getReviews(db, 'ds')).toEqual([{ itemId: ids[0], datasetId: 'ds', label: 3, note: '评判了来访者', updatedAt: 2 }]);
+    const e = classEvent({ id: 'e1', at: 1, reviewer: 'A', datasetId: 'ds', itemId: ids[0], blind: true }, null, 3);
+    await appendEvents(db, [e]);
+    await expect(appendEvents(db, [{ ...e, after: 4 }])).rejects.toThrow();
+    const f = classEvent({ id: 'e2', at: 2, reviewer: 'B', datasetId: 'ds', itemId: ids[0], blind: true }, null, 5);
+    const m = await mergeEvents(db, 'ds', [{ ...e, after: 4 }, f]);
+    expect(m.added).toEqual([f]);
+    expect(m.conflicts).toEqual(['e1']);
+    expect((await getEvents(db, 'ds')).sort((a, b) => a.at - b.at)).toEqual([e, f]);
     db.close();
   });
 });

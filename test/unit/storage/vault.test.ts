@@ -19,13 +19,16 @@ import {
   wipeEncrypted,
 } from '../../../src/lib/storage/vault/vault.ts';
 import { decryptBackupText, encryptBackupText, isEncryptedBackup } from '../../../src/lib/storage/vault/backup-file.ts';
+import { appendEvents, getEvents, mergeEvents } from '../../../src/lib/storage/events.ts';
+import { openXinanDb } from '../../../src/lib/storage/db.ts';
+import { classEvent } from '../../../src/lib/review/audit.ts';
 import { makeDatasetRecords, makeScore } from '../../helpers/factories.ts';
-import { openFreshDb } from '../../helpers/storage.ts';
+import { freshDbName, openFreshDb } from '../../helpers/storage.ts';
 
 /** Small Argon2id parameters: the real ones (kdf.ts) cost ~1 s each; the code path is the same. */
 const fastKdf = (): KdfParams => ({ ...defaultKdf('argon2id'), memoryKiB: 256, iterations: 1, parallelism: 1 }) as KdfParams;
 const OPTS = { autoLockMinutes: 15, showNames: false };
-const STORES = ['datasets', 'dialogues', 'items', 'scores', 'reviews'] as const;
+const STORES = ['datasets', 'dialogues', 'items', 'scores', 'events'] as const;
 
 async function seeded(n = 5): Promise<XinanDatabase> {
   const db = await openFreshDb();
@@ -102,7 +105,7 @@ describe('vault', () => {
     await enableEncryption(db, 'correct horse', OPTS, {}, fastKdf());
     expect((await readVault(db))?.state).toBe('sealed');
     const r = await raw(db);
-    for (const s of ['datasets', 'dialogues', 'items', 'scores', 'reviews'] as const) {
+    for (const s of STORES) {
       expect(r[s].length).toBeGreaterThan(0);
       expect(r[s].every(isSealed)).toBe(true);
     }
@@ -117,7 +120,7 @@ describe('vault', () => {
       note: '回复太说教',
       crisis: { risk: 'wrong', empathy: 'correct' },
     });
-    expect((await db.getAll('reviews')).every(isSealed)).toBe(true);
+    expect((await db.getAll('events')).every(isSealed)).toBe(true);
     // New writes are sealed too.
     await importDataset(db, makeDatasetRecords('c', 2));
     expect((await db.getAll('items')).every(isSealed)).toBe(true);
@@ -235,5 +238,53 @@ describe('encrypted backup file', () => {
     expect(await contents(other)).toEqual(await contents(db));
     db.close();
     other.close();
+  });
+});
+
+describe('review events in an encrypted workspace', () => {
+  it('appends and merges sealed events: read back opened, an id already stored is a conflict, nothing overwritten', async () => {
+    const db = await seeded(2);
+    await enableEncryption(db, 'pw', OPTS, {}, fastKdf());
+    const itemId = (await getItems(db, 'a'))[0].id;
+    const e = classEvent({ id: 'e1', at: 1, reviewer: 'A', datasetId: 'a', itemId, blind: true }, null, 3);
+    await appendEvents(db, [e]);
+    await expect(appendEvents(db, [{ ...e, after: 4 }])).rejects.toThrow();
+    const f = classEvent({ id: 'e2', at: 2, reviewer: 'B', datasetId: 'a', itemId, blind: true }, null, 5);
+    // e1 under another dataset is a conflict too (ids are global).
+    const g = classEvent({ id: 'e1', at: 3, reviewer: 'B', datasetId: 'b', itemId, blind: true }, null, 6);
+    const m = await mergeEvents(db, 'a', [{ ...e, after: 4 }, f]);
+    expect(m.added).toEqual([f]);
+    expect(m.conflicts).toEqual(['e1']);
+    expect((await mergeEvents(db, 'b', [g])).conflicts).toEqual(['e1']);
+    const mine = (await getEvents(db, 'a')).filter((x) => x.id === 'e1' || x.id === 'e2');
+    expect(mine.sort((x, y) => x.at - y.at)).toEqual([e, f]);
+    expect((await db.getAll('events')).every(isSealed)).toBe(true);
+    expect(strings(await db.getAll('events')).join('\n')).not.toMatch(/说教|"reviewer"/);
+    db.close();
+  });
+
+  it('an encrypted v2 workspace: the v3 upgrade leaves sealed reviews as they are; unlock turns them into events', async () => {
+    const name = freshDbName();
+    const v2 = await openXinanDb(name, { version: 2 });
+    await importDataset(v2, makeDatasetRecords('a', 2));
+    const itemId = (await v2.getAll('items'))[0].id;
+    await v2.put('reviews', { itemId, datasetId: 'a', label: 3, note: '回复太说教', crisis: { risk: 'wrong' }, updatedAt: 5 });
+    await enableEncryption(v2, 'pw', OPTS, {}, fastKdf());
+    const sealedReviews = await v2.getAll('reviews');
+    expect(sealedReviews.length).toBe(1);
+    expect(sealedReviews.every(isSealed)).toBe(true);
+    v2.close();
+    const db = await openXinanDb(name);
+    expect(await db.getAll('reviews')).toEqual(sealedReviews);
+    expect(await db.count('events')).toBe(0);
+    await unlock(db, 'pw');
+    expect(await db.count('reviews')).toBe(0);
+    expect((await db.getAll('events')).every(isSealed)).toBe(true);
+    expect(await getReviews(db, 'a')).toEqual([{ itemId, datasetId: 'a', label: 3, note: '回复太说教', crisis: { risk: 'wrong' }, updatedAt: 5 }]);
+    // Unlocking again converts nothing twice.
+    lock(db);
+    await unlock(db, 'pw');
+    expect(await db.count('events')).toBe(3);
+    db.close();
   });
 });

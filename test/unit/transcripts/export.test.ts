@@ -93,3 +93,33 @@ describe('exportHtmlReport', () => {
     expect(order[3]).toBeGreaterThan(order[2]);
   });
 });
+
+describe('review columns in every export', () => {
+  const at = Date.UTC(2026, 10, 30, 1, 2, 3);
+  const reviewed: ScoredItem[] = [
+    { ...ITEMS[0], review: { label: 3, note: '评判, "引号"', reviewer: '王', at, blind: true, final: 5 } },
+    { ...ITEMS[1], review: { label: 'unsure', reviewer: 'B', at } },
+    ITEMS[2],
+  ];
+
+  it('CSV and JSONL carry reviewer label, note, reviewer, time, blind flag and final label beside the model output', () => {
+    const rows = Papa.parse<Record<string, string>>(exportCsv(reviewed, PROVENANCE, META).slice(1), { header: true, skipEmptyLines: true }).data;
+    expect(rows[0]).toMatchObject({
+      pred_label: '7', review_label: '3', review_label_name: 'Unamiable Judgment', review_unsure: 'false', review_note: '评判, "引号"',
+      reviewer: '王', reviewed_at: '2026-11-30T01:02:03.000Z', review_blind: 'true', final_label: '5',
+    });
+    expect(rows[1]).toMatchObject({ review_label: '', review_unsure: 'true', reviewer: 'B', review_blind: '' });
+    expect(rows[2]).toMatchObject({ review_label: '', reviewer: '', reviewed_at: '' });
+    const lines = exportJsonl(reviewed, PROVENANCE, META).trimEnd().split('\n').map((l) => JSON.parse(l));
+    expect(lines[1]).toMatchObject({ review_label: 3, review_blind: true, reviewer: '王', final_label: 5 });
+    expect(lines[3]).toMatchObject({ review_label: null, review_unsure: null, final_label: null });
+  });
+
+  it('HTML shows the review beside the prediction, escaped', () => {
+    const html = exportHtmlReport(reviewed, PROVENANCE, META);
+    expect(html).toContain('<th>审阅 Review</th>');
+    expect(html).toContain('评判, &quot;引号&quot;');
+    expect(html).toContain('王 · 2026-11-30T01:02:03.000Z · 盲审 blind');
+    expect(html).toContain('不确定 unsure');
+  });
+});

@@ -8,11 +8,14 @@
  * in db.ts stays as it is and every store function changes by one call. Only this file looks inside.
  */
 import type { XinanDatabase } from '../db.ts';
-import { writeTx } from '../tx.ts';
 import { protection, VaultLockedError } from './keyring.ts';
 import { isSealedBlob, SealedRecordError, sealJson, unsealJson, WrongPassphraseError, type SealedBlob } from './seal.ts';
 
-/** Stores whose records are sealed, with the fields that stay in plaintext. */
+/**
+ * Stores whose records are sealed, with the fields that stay in plaintext. `settings` is not among them on purpose:
+ * reviewer name, blind mode and thresholds stay readable (SECURITY.md). `reviews` is empty since schema v3 except for
+ * sealed v2 reviews the upgrade had to leave, which the next unlock turns into events (events.ts convertSealedReviews).
+ */
 export const PLAIN_FIELDS = {
   datasets: ['id', 'createdAt', 'dialogueCount', 'itemCount', 'goldCount', 'format', 'layout'],
   dialogues: ['key', 'datasetId', 'order'],
@@ -114,30 +117,4 @@ export async function sealStores<B extends Stores>(db: XinanDatabase, bag: B): P
     if (records) out[s] = await sealRecords(db, s, records);
   }
   return out as B;
-}
-
-/**
- * Read-modify-write of one record that may be sealed. Opening and sealing cannot happen inside the write
- * transaction, so the record is read first, and the write goes through only if the stored record is still
- * the one that was read (same IV, or still absent); otherwise it starts over, so no concurrent change is lost.
- */
-export async function updateRecord<T extends object>(
-  db: XinanDatabase,
-  store: 'reviews',
-  key: string,
-  update: (old: T | undefined) => T,
-): Promise<void> {
-  for (let attempt = 0; ; attempt++) {
-    const before = (await db.get(store, key)) as T | undefined;
-    const next = await sealRecord(db, store, update(await openMaybe(db, store, before)));
-    const tag = (r: unknown) => (isSealed(r) ? (r as unknown as SealedShape).sealed.iv.join() : JSON.stringify(r));
-    let changed = false;
-    await writeTx(db, [store], async (tx) => {
-      const now = await tx.objectStore(store).get(key);
-      if (tag(now) !== tag(before)) changed = true;
-      else await tx.objectStore(store).put(next as never);
-    });
-    if (!changed) return;
-    if (attempt >= 5) throw new Error(`${store} ${key} keeps changing: try again`);
-  }
 }

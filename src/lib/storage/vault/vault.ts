@@ -17,6 +17,7 @@ import { protection, setProtection } from './keyring.ts';
 import { sealWorkspace, type MigrateOptions } from './migrate.ts';
 import { newDataKey, WrongPassphraseError } from './seal.ts';
 import { resealDatasets } from './migrate.ts';
+import { convertSealedReviews } from '../events.ts';
 
 export interface VaultMeta {
   id: 'vault';
@@ -127,6 +128,8 @@ export async function unlock(db: XinanDatabase, passphrase: string, migrate: Mig
   if (!meta) throw new Error('encryption is off');
   const key = await unwrap(meta, passphrase, false);
   setProtection(db, { mode: 'unlocked', key, showNames: meta.showNames });
+  // Sealed v2 reviews the v3 upgrade had to leave (no key then) become events now.
+  await convertSealedReviews(db);
   return finishMigration(db, meta, migrate);
 }
 

@@ -18,6 +18,7 @@ export const CSV_COLUMNS = [
   'gold_label', 'gold_label_name', 'pred_label', 'pred_label_name', 'pred_label_zh',
   'unsafe', 'p_unsafe', 'unsafe_threshold', ...PROB_COLUMNS, 'truncated', 'dropped_turns',
   'model_id', 'model_sha256', 'app_version',
+  'review_label', 'review_label_name', 'review_unsure', 'review_note', 'reviewer', 'reviewed_at', 'review_blind', 'final_label',
 ] as const;
 
 export function exportCsv(items: readonly ScoredItem[], provenance: Provenance, meta: ExportMeta): string {

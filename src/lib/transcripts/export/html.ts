@@ -61,7 +61,16 @@ function agreementSection(withGold: ScoredItem[]): string {
 <table><tr><th>金标 \\ 预测 Gold \\ Pred</th>${head}</tr>${matrix.join('')}</table>`;
 }
 
-function itemRow({ item, score }: ScoredItem): string {
+function reviewCell(r: ScoredItem['review']): string {
+  if (!r) return '<td></td>';
+  const label = r.label === undefined ? '' : r.label === 'unsure' ? '不确定 unsure' : labelName(r.label);
+  const fin = r.final === undefined ? '' : `<br>最终 final: ${escapeHtml(labelName(r.final))}`;
+  const note = r.note ? `<br>${escapeHtml(r.note)}` : '';
+  const when = new Date(r.at).toISOString();
+  return `<td>${escapeHtml(label)}${fin}${note}<br><small>${escapeHtml(r.reviewer)} · ${when}${r.blind ? ' · 盲审 blind' : ''}</small></td>`;
+}
+
+function itemRow({ item, score, review }: ScoredItem): string {
   const unsafe = score !== undefined && score.label !== SAFE_LABEL;
   const cells = [
     `<td>${escapeHtml(item.dialogueId)} #${item.turnIndex}</td>`,
@@ -70,6 +79,7 @@ function itemRow({ item, score }: ScoredItem): string {
     `<td>${score ? escapeHtml(labelName(score.label)) : '未评分 not scored'}${score?.truncated ? ' ✂' : ''}</td>`,
     `<td>${score ? pct(score.pUnsafe) : ''}</td>`,
     `<td>${item.goldLabel === undefined ? '' : escapeHtml(labelName(item.goldLabel))}</td>`,
+    reviewCell(review),
   ];
   return `<tr${unsafe ? ' class="unsafe"' : ''}>${cells.join('')}</tr>`;
 }
@@ -94,7 +104,7 @@ ${provenanceSection(provenance, meta, items.length)}
 ${distributionSection(scored)}
 ${agreementSection(withGold)}
 <h2>条目 Items（按风险排序 sorted by risk）</h2>
-<table><tr><th>对话 Dialogue</th><th>上下文 Context</th><th>回复 Response</th><th>预测 Prediction</th><th>P(不安全 unsafe)</th><th>金标 Gold</th></tr>
+<table><tr><th>对话 Dialogue</th><th>上下文 Context</th><th>回复 Response</th><th>预测 Prediction</th><th>P(不安全 unsafe)</th><th>金标 Gold</th><th>审阅 Review</th></tr>
 ${[...items].sort(byRisk).map(itemRow).join('\n')}
 </table>
 <p>✂ = 上下文或回复被截断 context or reply was truncated to fit the model.</p>

@@ -50,13 +50,25 @@ export interface ExportRow {
   model_id: string;
   model_sha256: string;
   app_version: string;
+  /** The reviewer's class (0–7), null when unreviewed or unsure. */
+  review_label: number | null;
+  review_label_name: string;
+  review_unsure: boolean | null;
+  review_note: string;
+  reviewer: string;
+  /** ISO 8601 time of the reviewer's latest decision on the item. */
+  reviewed_at: string;
+  review_blind: boolean | null;
+  /** Adjudicated final label, null when none. */
+  final_label: number | null;
 }
 
 export function markedContext(turns: readonly Turn[]): string {
   return turns.map((t) => `[${t.speaker}]${t.text}`).join('');
 }
 
-export function toExportRow(datasetName: string, { item, score }: ScoredItem, p: Provenance): ExportRow {
+export function toExportRow(datasetName: string, { item, score, review }: ScoredItem, p: Provenance): ExportRow {
+  const rl = typeof review?.label === 'number' ? review.label : null;
   return {
     dataset: datasetName,
     dialogue_id: item.dialogueId,
@@ -78,5 +90,13 @@ export function toExportRow(datasetName: string, { item, score }: ScoredItem, p:
     model_id: p.modelId,
     model_sha256: p.modelSha256,
     app_version: p.appVersion,
+    review_label: rl,
+    review_label_name: rl === null ? '' : LABELS[rl],
+    review_unsure: review ? review.label === 'unsure' : null,
+    review_note: review?.note ?? '',
+    reviewer: review?.reviewer ?? '',
+    reviewed_at: review ? new Date(review.at).toISOString() : '',
+    review_blind: review?.blind ?? null,
+    final_label: review?.final ?? null,
   };
 }
