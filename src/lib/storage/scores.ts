@@ -26,9 +26,7 @@ export async function putScores(
 ): Promise<void> {
   await writeTx(db, ['scores'], (tx) => {
     const store = tx.objectStore('scores');
-    return issueAll(batch, ({ itemId, score }) =>
-      store.put({ ...score, itemId, modelId, datasetId, scoredAt } satisfies StoredScore),
-    );
+    return issueAll(batch, ({ itemId, score }) => store.put({ ...score, itemId, modelId, datasetId, scoredAt } satisfies StoredScore));
   });
 }
 
