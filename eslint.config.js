@@ -37,8 +37,16 @@ export default ts.config(
         'error',
         {
           patterns: [
-            { group: ['**/storage/*', '**/storage', 'idb'], message: 'ui/ imports no storage: pass data in through props.', allowTypeImports: true },
-            { group: ['**/inference/*', '**/inference', '@huggingface/transformers'], message: 'ui/ imports no inference.', allowTypeImports: true },
+            {
+              group: ['**/storage/*', '**/storage', 'idb'],
+              message: 'ui/ imports no storage: pass data in through props.',
+              allowTypeImports: true,
+            },
+            {
+              group: ['**/inference/*', '**/inference', '@huggingface/transformers'],
+              message: 'ui/ imports no inference.',
+              allowTypeImports: true,
+            },
           ],
         },
       ],

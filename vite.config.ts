@@ -38,7 +38,9 @@ export const SECURITY_HEADERS = {
  * The same CSP as a <meta> tag (CSP_META), for hosts that serve dist/ without our headers (frame-ancestors is
  * left out: browsers ignore it in <meta> and log an error).
  */
-export const CSP_META = CSP.split('; ').filter((d) => !d.startsWith('frame-ancestors')).join('; ');
+export const CSP_META = CSP.split('; ')
+  .filter((d) => !d.startsWith('frame-ancestors'))
+  .join('; ');
 
 function cspMetaPlugin(): Plugin {
   const policy = CSP_META;

@@ -28,5 +28,7 @@ for (let i = 0; i < runs; i++) {
 times.sort((a, b) => a - b);
 cpu.sort((a, b) => a - b);
 const params = alg === 'argon2id' ? JSON.stringify(ARGON2_DEFAULTS) : `${PBKDF2_ITERATIONS} iterations`;
-console.log(`${alg} ${params}: unlock median ${times[Math.floor(runs / 2)].toFixed(0)} ms, min ${times[0].toFixed(0)}, max ${times[runs - 1].toFixed(0)} (${runs} runs, Node ${process.version}); CPU time median ${cpu[Math.floor(runs / 2)].toFixed(0)} ms (wall time grows with the machine's load)`);
+console.log(
+  `${alg} ${params}: unlock median ${times[Math.floor(runs / 2)].toFixed(0)} ms, min ${times[0].toFixed(0)}, max ${times[runs - 1].toFixed(0)} (${runs} runs, Node ${process.version}); CPU time median ${cpu[Math.floor(runs / 2)].toFixed(0)} ms (wall time grows with the machine's load)`,
+);
 db.close();

@@ -65,9 +65,18 @@ async function main(): Promise<void> {
   await engine.dispose();
 }
 
-function format(r: { data: string; model: string; items: number; threshold: number; total_mae: number; items_per_second: number; dimensions: Record<string, { accuracy: number; f1: number; kappa: number; positives: number }> }): string {
+function format(r: {
+  data: string;
+  model: string;
+  items: number;
+  threshold: number;
+  total_mae: number;
+  items_per_second: number;
+  dimensions: Record<string, { accuracy: number; f1: number; kappa: number; positives: number }>;
+}): string {
   const rows = Object.entries(r.dimensions).map(
-    ([d, s]) => `${d.padEnd(12)} ${s.accuracy.toFixed(3).padStart(8)} ${s.f1.toFixed(3).padStart(6)} ${s.kappa.toFixed(3).padStart(6)} ${String(s.positives).padStart(9)}`,
+    ([d, s]) =>
+      `${d.padEnd(12)} ${s.accuracy.toFixed(3).padStart(8)} ${s.f1.toFixed(3).padStart(6)} ${s.kappa.toFixed(3).padStart(6)} ${String(s.positives).padStart(9)}`,
   );
   return [
     `${r.data}: ${r.items} items, model ${r.model}, threshold ${r.threshold}`,

@@ -15,7 +15,12 @@ const DEFAULT_MODEL = 'models/xinan-safety-zh';
 
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2), {
-    data: 'string', model: 'string', json: 'boolean', batch: 'string', dtype: 'string', 'max-length': 'string',
+    data: 'string',
+    model: 'string',
+    json: 'boolean',
+    batch: 'string',
+    dtype: 'string',
+    'max-length': 'string',
   });
   if (typeof args.data !== 'string') throw new InputError('missing --data FILE.json');
   const items = readDsFile(args.data, true);

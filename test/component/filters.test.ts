@@ -4,7 +4,15 @@ import type { ItemScore } from '../../src/lib/inference/types.ts';
 import { byRisk, isFiltering, matches, NO_FILTERS } from '../../src/lib/state/filters.ts';
 import type { Item } from '../../src/lib/transcripts/index.ts';
 
-const item = (goldLabel?: number): Item => ({ id: 'd/x/1', datasetId: 'd', dialogueId: 'x', turnIndex: 1, context: [], response: 'r', ...(goldLabel === undefined ? {} : { goldLabel: goldLabel as 7 }) });
+const item = (goldLabel?: number): Item => ({
+  id: 'd/x/1',
+  datasetId: 'd',
+  dialogueId: 'x',
+  turnIndex: 1,
+  context: [],
+  response: 'r',
+  ...(goldLabel === undefined ? {} : { goldLabel: goldLabel as 7 }),
+});
 const score = (label: number, pUnsafe: number): ItemScore => ({ probs: [], label, pUnsafe, truncated: false, droppedTurns: 0 });
 
 describe('filters', () => {

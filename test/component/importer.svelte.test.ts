@@ -57,7 +57,11 @@ describe('Importer + Workspace', () => {
 
   it('a file of several hundred MB is refused by its size, before it is read', async () => {
     let read = false;
-    const huge = { name: 'huge.csv', size: 400 * 1024 * 1024, arrayBuffer: async () => ((read = true), new ArrayBuffer(0)) } as unknown as File;
+    const huge = {
+      name: 'huge.csv',
+      size: 400 * 1024 * 1024,
+      arrayBuffer: async () => ((read = true), new ArrayBuffer(0)),
+    } as unknown as File;
     await importer.fromFile(huge);
     expect(importer.status).toBe('error');
     expect(importer.error).toMatchObject({ code: 'too-large' });
@@ -94,7 +98,10 @@ describe('Importer + Workspace', () => {
     const before = await db.getAll('items');
     expect(await workspace.wipe({ backupFirst: true })).toBe(false);
     expect(workspace.wipeRefused).toBe(true);
-    expect(workspace.error).toMatchObject({ kind: 'message', msg: { key: 'restoreInvalidAt', params: { path: 'items[0].goldLabel', detail: { key: 'restoreExpLabel' } } } });
+    expect(workspace.error).toMatchObject({
+      kind: 'message',
+      msg: { key: 'restoreInvalidAt', params: { path: 'items[0].goldLabel', detail: { key: 'restoreExpLabel' } } },
+    });
     expect(await db.getAll('items')).toEqual(before);
     expect(workspace.datasets.map((d) => d.id)).toEqual([id]);
     // Without a backup (the user's explicit choice) the wipe goes ahead.
@@ -107,7 +114,10 @@ describe('Importer + Workspace', () => {
     await importer.fromSample();
     const id = await importer.confirm();
     expect(await workspace.restore(file('malformed.json'))).toBeUndefined();
-    expect(workspace.error).toMatchObject({ kind: 'message', msg: { key: 'restoreInvalid', params: { detail: { key: 'restoreNotJson' } } } });
+    expect(workspace.error).toMatchObject({
+      kind: 'message',
+      msg: { key: 'restoreInvalid', params: { detail: { key: 'restoreNotJson' } } },
+    });
     expect(workspace.datasets.map((d) => d.id)).toEqual([id]);
     await workspace.remove(id!);
     expect(workspace.datasets).toEqual([]);

@@ -44,7 +44,9 @@ export function dataset(page: Page, name: string) {
 
 /** Clicks the dataset's score button and waits until the summary says every item is scored. */
 export async function scoreAll(page: Page, name: string, timeout = 180_000): Promise<void> {
-  await dataset(page, name).getByRole('button', { name: /开始评估|^Score$/ }).click();
+  await dataset(page, name)
+    .getByRole('button', { name: /开始评估|^Score$/ })
+    .click();
   await waitAllScored(page, timeout);
 }
 
@@ -75,7 +77,10 @@ export async function matchingCount(page: Page, n: number): Promise<void> {
 
 /** Rows of an exported JSONL file (header line removed). */
 export function jsonlRows(text: string): Record<string, unknown>[] {
-  const lines = text.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+  const lines = text
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
   return lines.slice(1);
 }
 
@@ -89,7 +94,13 @@ export async function storedScores(page: Page): Promise<{ itemId: string; modelI
         open.onsuccess = () => {
           const req = open.result.transaction('scores').objectStore('scores').getAll();
           req.onsuccess = () => {
-            resolve((req.result as { itemId: string; modelId: string; scoredAt: number }[]).map(({ itemId, modelId, scoredAt }) => ({ itemId, modelId, scoredAt })));
+            resolve(
+              (req.result as { itemId: string; modelId: string; scoredAt: number }[]).map(({ itemId, modelId, scoredAt }) => ({
+                itemId,
+                modelId,
+                scoredAt,
+              })),
+            );
             open.result.close();
           };
           req.onerror = () => reject(req.error);
@@ -105,7 +116,11 @@ export async function storedScores(page: Page): Promise<{ itemId: string; modelI
 export async function expectText(locator: Locator, want: RegExp, timeout = 120_000): Promise<string> {
   const until = Date.now() + timeout;
   for (;;) {
-    const last = (await locator.first().textContent({ timeout: Math.max(1, until - Date.now()) }).catch((e: unknown) => `(${String(e).slice(0, 200)})`)) ?? '';
+    const last =
+      (await locator
+        .first()
+        .textContent({ timeout: Math.max(1, until - Date.now()) })
+        .catch((e: unknown) => `(${String(e).slice(0, 200)})`)) ?? '';
     if (want.test(last)) return last;
     if (Date.now() > until) throw new Error(`expected text ${want} within ${timeout} ms, last saw ${JSON.stringify(last)}`);
     await new Promise((r) => setTimeout(r, 100));

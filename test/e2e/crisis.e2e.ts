@@ -34,7 +34,14 @@ async function openCrisis(page: Page): Promise<void> {
 async function agreementCell(page: Page, row: RegExp, dim: string): Promise<string> {
   const table = page.getByRole('table', { name: /评审一致性/ });
   const col = (await table.locator('thead th').allTextContents()).indexOf(dim);
-  return (await table.locator('tbody tr').filter({ has: page.getByRole('rowheader', { name: row }) }).locator('td').nth(col - 1).textContent()) ?? '';
+  return (
+    (await table
+      .locator('tbody tr')
+      .filter({ has: page.getByRole('rowheader', { name: row }) })
+      .locator('td')
+      .nth(col - 1)
+      .textContent()) ?? ''
+  );
 }
 
 async function download(page: Page, button: RegExp): Promise<{ name: string; bytes: Uint8Array }> {
@@ -42,7 +49,10 @@ async function download(page: Page, button: RegExp): Promise<{ name: string; byt
   return { name: d.suggestedFilename(), bytes: new Uint8Array(readFileSync(await d.path())) };
 }
 
-test('crisis view: sample → risky replies with five points, evidence, marks that survive a reload, CSV and XLSX export', async ({ page, origin }) => {
+test('crisis view: sample → risky replies with five points, evidence, marks that survive a reload, CSV and XLSX export', async ({
+  page,
+  origin,
+}) => {
   await openApp(page, origin);
   await page.getByRole('button', { name: /试用内置示例/ }).click();
   await confirmImport(page);
@@ -74,8 +84,14 @@ test('crisis view: sample → risky replies with five points, evidence, marks th
   assertEqual(await agreementCell(page, /准确率/, '共情与合作'), '0%', 'marked wrong → 0%');
 
   const csv = (await exportText(page, /导出 CSV/)).text;
-  const [header, ...lines] = csv.replace(/^\uFEFF/, '').trim().split(/\r\n/);
-  assert(header.startsWith('seeker_message,reply,empathy,regulation,exploration,risk,referral,total,evidence_empathy'), `PsyCrisis layout header (${header.slice(0, 80)})`);
+  const [header, ...lines] = csv
+    .replace(/^\uFEFF/, '')
+    .trim()
+    .split(/\r\n/);
+  assert(
+    header.startsWith('seeker_message,reply,empathy,regulation,exploration,risk,referral,total,evidence_empathy'),
+    `PsyCrisis layout header (${header.slice(0, 80)})`,
+  );
   assertEqual(lines.length, n, 'one CSV row per listed reply');
   const riskyLine = lines.find((l) => l.startsWith(RISKY)) ?? '';
   assert(riskyLine.includes(',correct,') && riskyLine.includes(',wrong,'), 'the marks are exported');
@@ -86,7 +102,10 @@ test('crisis view: sample → risky replies with five points, evidence, marks th
   const sheet = await readSheet(xlsx.bytes.slice().buffer);
   assertEqual(sheet[0].slice(0, 2).join(), 'seeker_message,reply', 'XLSX: column A seeker message, column B reply');
   assertEqual(sheet.length - 1, n, 'XLSX: one row per listed reply');
-  assert(sheet.some((r) => r[0] === RISKY && r.includes('correct')), 'XLSX: the marked row with its verdict');
+  assert(
+    sheet.some((r) => r[0] === RISKY && r.includes('correct')),
+    'XLSX: the marked row with its verdict',
+  );
 
   // Reload: marks come back from IndexedDB, and nothing is scored again.
   await page.reload();
@@ -120,7 +139,9 @@ test('dialogue view: evidence for an unsafe 8-class label highlights clauses of 
   assert((await rows.count()) > 0, 'the model finds at least one unsafe reply in the sample');
   await rows.first().getByRole('button').first().click();
   const turns = page.getByTestId('turn');
-  const withButton = await turns.evaluateAll((els) => els.findIndex((el) => [...el.querySelectorAll('button')].some((b) => b.textContent?.includes('依据'))));
+  const withButton = await turns.evaluateAll((els) =>
+    els.findIndex((el) => [...el.querySelectorAll('button')].some((b) => b.textContent?.includes('依据'))),
+  );
   assert(withButton >= 0, 'an unsafe reply offers evidence');
   const turn = turns.nth(withButton);
   const text = (await turn.getByTestId('turn-text').textContent()) ?? '';
@@ -133,12 +154,18 @@ test('dialogue view: evidence for an unsafe 8-class label highlights clauses of 
   assertEqual(await turn.getByRole('button', { name: /依据/ }).count(), 0, 'the evidence button is gone once computed');
 });
 
-test('crisis view follows the open dataset: A → crisis → 8-class → B → crisis shows and exports the rows of B', async ({ page, origin }) => {
+test('crisis view follows the open dataset: A → crisis → 8-class → B → crisis shows and exports the rows of B', async ({
+  page,
+  origin,
+}) => {
   await openApp(page, origin);
   await page.getByRole('button', { name: /试用内置示例/ }).click();
   await confirmImport(page);
   await openCrisis(page);
-  await page.getByRole('article', { name: /^item / }).filter({ hasText: RISKY }).waitFor();
+  await page
+    .getByRole('article', { name: /^item / })
+    .filter({ hasText: RISKY })
+    .waitFor();
   await page.getByRole('tab', { name: /安全分类/ }).click();
 
   // B: another file, opened from the list (its replies share nothing with the sample's).
@@ -153,16 +180,17 @@ test('crisis view follows the open dataset: A → crisis → 8-class → B → c
   const bReplies = records.map((r) => r.response.replace(/^\[supporter\]/, ''));
   const items = page.getByRole('article', { name: /^item / });
   // Every listed row is one of B's replies, and all of B's pairs are listed.
-  await page.waitForFunction(
-    (n) => document.querySelectorAll('[data-testid=crisis-panel] article.item').length === n,
-    bReplies.length,
-  );
+  await page.waitForFunction((n) => document.querySelectorAll('[data-testid=crisis-panel] article.item').length === n, bReplies.length);
   const shown = await items.getByTestId('crisis-reply').allTextContents();
   assertEqual(shown.map((t) => t.replace(/^回复/, '')).sort(), [...bReplies].sort(), "the rows are B's replies");
   assert(!(await page.getByText(RISKY).count()), "no row of A's is shown");
 
   const csv = (await exportText(page, /导出 CSV/)).text;
-  const lines = csv.replace(/^\uFEFF/, '').trim().split(/\r\n/).slice(1);
+  const lines = csv
+    .replace(/^\uFEFF/, '')
+    .trim()
+    .split(/\r\n/)
+    .slice(1);
   assertEqual(lines.length, bReplies.length, "B's export: one row per B pair");
   assert(!csv.includes(RISKY), "B's export holds none of A's rows");
 });

@@ -31,7 +31,10 @@ test('errors: malformed files show their errors and existing data stays unchange
 
   await chooseFile(page, `${FIXTURES}/dialoguesafety-partial.json`);
   const skipped = (await page.getByTestId('skipped').textContent()) ?? '';
-  assert(/第 2 条：缺少字符串字段“response”/.test(skipped) && /第 4 条：不是对象/.test(skipped), `skipped records listed with where, in Chinese (${skipped})`);
+  assert(
+    /第 2 条：缺少字符串字段“response”/.test(skipped) && /第 4 条：不是对象/.test(skipped),
+    `skipped records listed with where, in Chinese (${skipped})`,
+  );
   await page.getByRole('button', { name: /^取消$/ }).click();
 
   await page.getByLabel(/从备份恢复/).setInputFiles(`${FIXTURES}/malformed.json`);

@@ -64,21 +64,33 @@ async function runCase(t: TestContext, c: Case): Promise<void> {
   assertEqual(rows.length, previewItems, `${c.file}: unfiltered JSONL has every item`);
   assertEqual(new Set(rows.map((r) => r.item_id)).size, rows.length, `${c.file}: no duplicate items`);
   checkProvenance(rows);
-  assert(rows.every((r) => Array.isArray(r.probs) && (r.probs as number[]).length === 8), `${c.file}: 8 probabilities per row`);
+  assert(
+    rows.every((r) => Array.isArray(r.probs) && (r.probs as number[]).length === 8),
+    `${c.file}: 8 probabilities per row`,
+  );
   if (c.mustContain) assert(all.text.includes(c.mustContain), `${c.file}: export contains "${c.mustContain}"`);
   assert(all.name.endsWith('-xinan.jsonl') && !all.name.includes('filtered'), `${c.file}: full export file name (${all.name})`);
   // One definition of unsafe: P(unsafe) ≥ the threshold the file says it was decided at.
-  assert(rows.every((r) => r.p_unsafe === null || r.unsafe === (r.p_unsafe as number) >= (r.unsafe_threshold as number)), `${c.file}: unsafe ⇔ p_unsafe ≥ unsafe_threshold`);
+  assert(
+    rows.every((r) => r.p_unsafe === null || r.unsafe === (r.p_unsafe as number) >= (r.unsafe_threshold as number)),
+    `${c.file}: unsafe ⇔ p_unsafe ≥ unsafe_threshold`,
+  );
 
   // Filter: unsafe only. The export must hold exactly the unsafe rows of the full export.
   await page.getByLabel(/只看不安全/).check();
-  const expected = rows.filter((r) => r.unsafe === true).map((r) => r.item_id as string).sort();
+  const expected = rows
+    .filter((r) => r.unsafe === true)
+    .map((r) => r.item_id as string)
+    .sort();
   await matchingCount(page, expected.length); // matching count after the unsafe filter
   const filtered = await exportText(page, /^CSV$/);
   assert(filtered.name.endsWith('-filtered-xinan.csv'), `${c.file}: a filtered export has its own file name (${filtered.name})`);
   const csv = parseCsv(filtered.text);
   assertEqual(csv.map((r) => r.item_id).sort(), expected, `${c.file}: filtered CSV rows are the unsafe items`);
-  assert(csv.every((r) => r.unsafe === 'true' && r.model_sha256 === MODEL_SHA && r.app_version === APP_VERSION), `${c.file}: CSV provenance`);
+  assert(
+    csv.every((r) => r.unsafe === 'true' && r.model_sha256 === MODEL_SHA && r.app_version === APP_VERSION),
+    `${c.file}: CSV provenance`,
+  );
 }
 
 for (const c of CASES) test(`format ${c.format}: import → score → filter → export (${c.file})`, (t) => runCase(t, c));

@@ -11,7 +11,15 @@ import { join, resolve } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'];
+const ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--no-first-run',
+  '--disable-sync',
+];
 
 export interface Server {
   origin: string;
@@ -32,7 +40,17 @@ async function freePort(): Promise<number> {
 /** Serves `dist` (or `outDir`) with the project's vite preview config, COOP/COEP included. */
 export async function startServer(outDir = 'dist', config?: string): Promise<Server> {
   const port = await freePort();
-  const args = ['node_modules/vite/bin/vite.js', 'preview', '--host', '127.0.0.1', '--port', String(port), '--strictPort', '--outDir', resolve(outDir)];
+  const args = [
+    'node_modules/vite/bin/vite.js',
+    'preview',
+    '--host',
+    '127.0.0.1',
+    '--port',
+    String(port),
+    '--strictPort',
+    '--outDir',
+    resolve(outDir),
+  ];
   if (config) args.push('--config', config);
   const child: ChildProcess = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let log = '';
@@ -63,7 +81,11 @@ export interface Session {
 /** `extraArgs`: e.g. --enable-unsafe-webgpu, which gives headless Chromium a software (SwiftShader) WebGPU adapter. */
 export async function openSession(origin: string, extraArgs: string[] = []): Promise<Session> {
   const dir = mkdtempSync(join(tmpdir(), 'xinan-e2e-'));
-  const context = await chromium.launchPersistentContext(dir, { executablePath: CHROMIUM, args: [...ARGS, ...extraArgs], acceptDownloads: true });
+  const context = await chromium.launchPersistentContext(dir, {
+    executablePath: CHROMIUM,
+    args: [...ARGS, ...extraArgs],
+    acceptDownloads: true,
+  });
   // Playwright's 30 s default is too short on a shared 2-core machine under load (a download event
   // after scoring once took longer): waits are generous, assertions never depend on speed.
   context.setDefaultTimeout(120_000);

@@ -2,7 +2,8 @@
 import { assert, test } from './harness.ts';
 import { confirmImport, expectText, openApp, waitAllScored } from './app.ts';
 
-const PASTED = '来访者：最近总是一个人哭，不想让家里人知道。\n咨询师：一个人扛着这些一定很累，愿意说说发生了什么吗？\n来访者：工作丢了。\n咨询师：失去工作确实是很大的打击。';
+const PASTED =
+  '来访者：最近总是一个人哭，不想让家里人知道。\n咨询师：一个人扛着这些一定很累，愿意说说发生了什么吗？\n来访者：工作丢了。\n咨询师：失去工作确实是很大的打击。';
 
 test('offline: after first use, going offline and reloading still scores', async ({ page, context, origin }) => {
   await openApp(page, origin);
@@ -24,7 +25,10 @@ test('offline: after first use, going offline and reloading still scores', async
   await page.getByLabel(/粘贴对话文本/).fill(PASTED);
   await page.getByRole('button', { name: /读取粘贴内容/ }).click();
   await confirmImport(page);
-  await page.locator('[data-testid=dataset][data-name="pasted.txt"]').getByRole('button', { name: /开始评估/ }).click();
+  await page
+    .locator('[data-testid=dataset][data-name="pasted.txt"]')
+    .getByRole('button', { name: /开始评估/ })
+    .click();
   await waitAllScored(page);
   await expectText(page.getByTestId('device'), /是/); // still cross-origin isolated offline
 });

@@ -14,7 +14,9 @@ test('resume: reload mid-scoring resumes with only the missing items, no duplica
   await chooseFile(page, bigFile());
   assertEqual(await page.getByTestId('preview-items').textContent(), String(ITEMS), 'preview item count');
   await confirmImport(page);
-  await dataset(page, 'big.json').getByRole('button', { name: /开始评估/ }).click();
+  await dataset(page, 'big.json')
+    .getByRole('button', { name: /开始评估/ })
+    .click();
   await page.waitForFunction(
     () => {
       const m = /(\d+)\D+(\d+)/.exec(document.querySelector('[data-testid=scoring-progress] span')?.textContent ?? '');

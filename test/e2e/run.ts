@@ -11,7 +11,10 @@ const TEST_TIMEOUT_MS = 300_000;
 
 async function main(): Promise<number> {
   const dir = resolve('test/e2e');
-  for (const f of readdirSync(dir).filter((n) => n.endsWith('.e2e.ts')).sort()) await import(pathToFileURL(resolve(dir, f)).href);
+  for (const f of readdirSync(dir)
+    .filter((n) => n.endsWith('.e2e.ts'))
+    .sort())
+    await import(pathToFileURL(resolve(dir, f)).href);
   const grep = process.env.E2E_GREP ? new RegExp(process.env.E2E_GREP) : undefined;
   const selected = tests.filter((t) => !grep || grep.test(t.name));
   const server = await startServer();
@@ -23,7 +26,9 @@ async function main(): Promise<number> {
       const session = await openSession(server.origin, t.args);
       try {
         let timer: NodeJS.Timeout | undefined;
-        const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`timed out after ${TEST_TIMEOUT_MS} ms`)), TEST_TIMEOUT_MS)));
+        const timeout = new Promise<never>(
+          (_, reject) => (timer = setTimeout(() => reject(new Error(`timed out after ${TEST_TIMEOUT_MS} ms`)), TEST_TIMEOUT_MS)),
+        );
         await Promise.race([t.fn({ ...session, origin: server.origin }), timeout]).finally(() => clearTimeout(timer));
         if (session.violations.length) throw new Error(`requests left the origin: ${session.violations.join(', ')}`);
         const csp = session.consoleErrors.filter((m) => /Content Security Policy|Refused to/i.test(m));

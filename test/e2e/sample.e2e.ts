@@ -14,9 +14,14 @@ test('sample: one click imports, scores with the real worker and shows results',
   assert(/是|yes/.test(device), `cross-origin isolated (${device})`);
   assert(/线程: [2-4]/.test(device.replace(/\s+/g, ' ')), `more than one WASM thread (${device})`);
   assertEqual(await page.getByTestId('dialogue-row').count(), 9, 'one row per dialogue');
-  const note = (JSON.parse(readFileSync('dist/models/xinan-safety-zh/config.json', 'utf8')) as { xinan?: { note?: string } }).xinan?.note ?? '';
+  const note =
+    (JSON.parse(readFileSync('dist/models/xinan-safety-zh/config.json', 'utf8')) as { xinan?: { note?: string } }).xinan?.note ?? '';
   const placeholder = /random|preliminary|not for use/i.test(note);
-  assertEqual(await page.getByTestId('placeholder-model').isVisible(), placeholder, `placeholder warning shown iff the model card says so ("${note}")`);
+  assertEqual(
+    await page.getByTestId('placeholder-model').isVisible(),
+    placeholder,
+    `placeholder warning shown iff the model card says so ("${note}")`,
+  );
   await page.getByTestId('agreement').waitFor();
   await page.getByRole('button', { name: 'English' }).click();
   await page.getByRole('heading', { name: /Results/ }).waitFor();
@@ -26,7 +31,10 @@ test(
   'webgpu: with a WebGPU adapter (SwiftShader here) the worker picks WebGPU and scores',
   async ({ page, origin }) => {
     await openApp(page, origin);
-    assert(await page.evaluate(async () => Boolean(await (navigator as { gpu?: { requestAdapter(): Promise<unknown> } }).gpu?.requestAdapter())), 'adapter available');
+    assert(
+      await page.evaluate(async () => Boolean(await (navigator as { gpu?: { requestAdapter(): Promise<unknown> } }).gpu?.requestAdapter())),
+      'adapter available',
+    );
     await page.getByRole('button', { name: /试用内置示例/ }).click();
     await confirmImport(page);
     await page.getByRole('button', { name: /开始评估/ }).click();
@@ -50,7 +58,10 @@ test('dialogue view: turns in order with label chip, probability bar and truncat
   const turns = page.getByTestId('turn');
   assertEqual(await turns.count(), 4, 'all four turns shown');
   const texts = await turns.locator('p').allTextContents();
-  assert(texts[0] === '我不知道该怎么办。' && texts[1] === '听起来你真的很累。' && texts[2].startsWith('我最近每天晚上'), 'turns in file order');
+  assert(
+    texts[0] === '我不知道该怎么办。' && texts[1] === '听起来你真的很累。' && texts[2].startsWith('我最近每天晚上'),
+    'turns in file order',
+  );
   assertEqual(await turns.nth(0).locator('[data-label]').count(), 0, 'seeker turns carry no label');
   assertEqual(await turns.nth(1).locator('[data-label]').count(), 1, 'supporter turn has a label chip');
   assertEqual(await turns.nth(1).getByRole('meter').count(), 1, 'supporter turn has a probability bar');

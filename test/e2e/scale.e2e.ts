@@ -16,9 +16,15 @@ test('scale: 10,000 items stay responsive while scoring, and cancel keeps finish
   await chooseFile(page, hugeFile());
   assertEqual(await page.getByTestId('preview-items').textContent(), String(ITEMS), 'preview item count');
   await confirmImport(page);
-  await dataset(page, 'ten-thousand.json').getByRole('button', { name: /开始评估/ }).click();
+  await dataset(page, 'ten-thousand.json')
+    .getByRole('button', { name: /开始评估/ })
+    .click();
   await page.getByTestId('scoring-progress').waitFor({ timeout: 60_000 });
-  await page.waitForFunction(() => /[1-9]\d* \//.test(document.querySelector('[data-testid=scoring-progress]')?.textContent ?? ''), undefined, { timeout: 60_000 });
+  await page.waitForFunction(
+    () => /[1-9]\d* \//.test(document.querySelector('[data-testid=scoring-progress]')?.textContent ?? ''),
+    undefined,
+    { timeout: 60_000 },
+  );
 
   // Main-thread lateness of a 50 ms timer over 4 s of scoring.
   const lateness = await page.evaluate(
@@ -39,7 +45,10 @@ test('scale: 10,000 items stay responsive while scoring, and cancel keeps finish
   const t0 = Date.now();
   // The filters work while the worker scores: unsafe-only drops every unscored item, then all come back.
   await page.getByLabel(/只看不安全/).check();
-  await page.waitForFunction((n) => Number(/(\d+)/.exec(document.querySelector('[data-testid=matching-count]')?.textContent ?? '')?.[1]) < n, ITEMS);
+  await page.waitForFunction(
+    (n) => Number(/(\d+)/.exec(document.querySelector('[data-testid=matching-count]')?.textContent ?? '')?.[1]) < n,
+    ITEMS,
+  );
   await page.getByLabel(/只看不安全/).uncheck();
   await matchingCount(page, ITEMS);
   console.log(

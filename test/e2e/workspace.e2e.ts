@@ -32,7 +32,9 @@ test('workspace: drop a file, back up, wipe, restore, delete', async ({ page, or
   await page.getByRole('button', { name: '不备份，直接清除' }).click();
   await page.getByText(/还没有数据集/).waitFor();
 
-  await page.getByLabel(/从备份恢复/).setInputFiles({ name: 'backup.json', mimeType: 'application/json', buffer: Buffer.from(backup.text) });
+  await page
+    .getByLabel(/从备份恢复/)
+    .setInputFiles({ name: 'backup.json', mimeType: 'application/json', buffer: Buffer.from(backup.text) });
   await page.getByText('已恢复 1 个数据集。').waitFor();
   await dataset(page, 'dropped.csv').getByRole('button', { name: 'dropped.csv', exact: true }).click();
   // The counts appear once the dataset is read (the app shows "opening…" until then, never zeros).
@@ -42,7 +44,10 @@ test('workspace: drop a file, back up, wipe, restore, delete', async ({ page, or
   await page.getByText(/还没有数据集/).waitFor();
 });
 
-test('workspace: a backup taken after the crisis view restores everything (sample → score → crisis → back up → wipe → restore)', async ({ page, origin }) => {
+test('workspace: a backup taken after the crisis view restores everything (sample → score → crisis → back up → wipe → restore)', async ({
+  page,
+  origin,
+}) => {
   await openApp(page, origin);
   await page.getByRole('button', { name: /试用内置示例/ }).click();
   await confirmImport(page);
@@ -75,7 +80,10 @@ test('workspace: a backup taken after the crisis view restores everything (sampl
 
   const backup = await exportText(page, /备份全部数据/);
   const parsed = JSON.parse(backup.text) as { scores: { modelId: string; pUnsafe: number | null }[] };
-  assert(parsed.scores.some((s) => /^seeker-risk@/.test(s.modelId) && s.pUnsafe === null), 'the backup holds seeker-risk scores (pUnsafe null in JSON)');
+  assert(
+    parsed.scores.some((s) => /^seeker-risk@/.test(s.modelId) && s.pUnsafe === null),
+    'the backup holds seeker-risk scores (pUnsafe null in JSON)',
+  );
 
   // Wipe with the backup first: that second backup is downloaded, read back, and only then is the data wiped.
   await page.getByRole('button', { name: /清除全部数据/ }).click();
@@ -83,7 +91,9 @@ test('workspace: a backup taken after the crisis view restores everything (sampl
   await page.getByText(/还没有数据集/).waitFor();
   assertEqual(await allStores(page), { datasets: [], dialogues: [], items: [], reviews: [], scores: [] }, 'wiped');
 
-  await page.getByLabel(/从备份恢复/).setInputFiles({ name: 'backup.json', mimeType: 'application/json', buffer: Buffer.from(backup.text) });
+  await page
+    .getByLabel(/从备份恢复/)
+    .setInputFiles({ name: 'backup.json', mimeType: 'application/json', buffer: Buffer.from(backup.text) });
   await page.getByText('已恢复 1 个数据集。').waitFor();
   assertEqual(await allStores(page), before, 'every store restored as it was');
 
@@ -96,5 +106,13 @@ test('workspace: a backup taken after the crisis view restores everything (sampl
   await page.getByRole('tab', { name: /危机回应/ }).click();
   await page.locator('[data-testid=crisis-panel][data-phase=ready]').waitFor({ timeout: 180_000 });
   // The risk mark (4th dimension) is back: one reviewed.
-  await expectText(page.getByRole('table', { name: /评审一致性/ }).locator('tbody tr').first().locator('td').nth(3), /^1$/);
+  await expectText(
+    page
+      .getByRole('table', { name: /评审一致性/ })
+      .locator('tbody tr')
+      .first()
+      .locator('td')
+      .nth(3),
+    /^1$/,
+  );
 });

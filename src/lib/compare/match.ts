@@ -55,7 +55,11 @@ interface Keyed {
 function keyFiles(files: readonly ResponderFile[], by: MatchBy): Keyed[] {
   return files.map(({ name, result }) => {
     const items = new Map<string, Item>();
-    const skipped: CompareSkip[] = result.skipped.map((s) => ({ file: name, code: 'parser', detail: msg('whereIs', { where: s.where, reason: s.reason }) }));
+    const skipped: CompareSkip[] = result.skipped.map((s) => ({
+      file: name,
+      code: 'parser',
+      detail: msg('whereIs', { where: s.where, reason: s.reason }),
+    }));
     for (const item of result.dialogues.flatMap((d) => itemsFromDialogue('x', d))) {
       const key = matchKey(item, by);
       if (items.has(key)) skipped.push({ file: name, turn: { dialogue: item.dialogueId, index: item.turnIndex }, code: 'duplicate-reply' });

@@ -105,7 +105,8 @@ export const ZH = {
   filterUnsafe: '只看不安全',
   filterThreshold: '不安全判定阈值：P(不安全) ≥ {t}',
   thresholdAria: '不安全判定阈值',
-  unsafeDefinition: '“不安全”＝回复风险 P(不安全) ≥ {t}，其中 P(不安全) = 1 − P(安全回复)；此时标签为最可能的不安全类别。条形上的竖线就是这个阈值，筛选、计数、概览和导出都用这一个定义。',
+  unsafeDefinition:
+    '“不安全”＝回复风险 P(不安全) ≥ {t}，其中 P(不安全) = 1 − P(安全回复)；此时标签为最可能的不安全类别。条形上的竖线就是这个阈值，筛选、计数、概览和导出都用这一个定义。',
   exportAll: '导出（全部回复）',
   etaSeconds: '{s} 秒',
   etaMinutes: '{m} 分 {s} 秒',
@@ -193,7 +194,8 @@ export const ZH = {
   crisisDimReferral: '外部支持',
   scoredOf: '已评估 {n}/{total}',
   welcomeTitle: '开始使用',
-  welcomeWhat: '心安为心理支持对话中每一条支持者回复评估安全性（8 类：无意义、拟人化模仿、语言忽视、不友善评判、有毒语言、越权说教、非事实陈述、安全回复），并检查危机情境下的五个回应要点。它是辅助人工复核的工具，不是临床判断。',
+  welcomeWhat:
+    '心安为心理支持对话中每一条支持者回复评估安全性（8 类：无意义、拟人化模仿、语言忽视、不友善评判、有毒语言、越权说教、非事实陈述、安全回复），并检查危机情境下的五个回应要点。它是辅助人工复核的工具，不是临床判断。',
   sampleOneClick: '一键试用示例（导入并评估）',
   sampleOneClickHint: '9 段内置示例对话，带人工标签，评估后可看一致性。',
   welcomeImport: '或者在左侧“导入对话”中选择自己的文件（JSON、JSONL、CSV、XLSX、纯文本），先预览再确认导入。',
@@ -254,7 +256,8 @@ export const ZH = {
   errMalformedJson: 'JSON 格式错误',
   errJsonNeither: 'JSON 既不是 DialogueSafety 格式（context、response、label），也不是对话格式（messages：role、content）',
   errOldXls: '不支持旧版 Excel .xls 文件，请另存为 .xlsx 或 .csv',
-  errUnknownFormat: '无法识别的格式：应为 DialogueSafety 或对话 JSON、JSONL、带说话人／内容列的 CSV、XLSX，或每行以“来访者：”“咨询师：”等说话人开头的文本',
+  errUnknownFormat:
+    '无法识别的格式：应为 DialogueSafety 或对话 JSON、JSONL、带说话人／内容列的 CSV、XLSX，或每行以“来访者：”“咨询师：”等说话人开头的文本',
   errBomInvalid: '以 {encoding} 字节顺序标记开头，但内容不是有效的 {encoding}',
   errNulBytes: '含有 NUL 字节：这像是二进制文件，不是文本',
   errNotUtf8: '既不是有效的 UTF-8 也不是 GB18030 文本，请另存为 UTF-8 后重试',
@@ -348,8 +351,10 @@ export const EN: Record<MessageKey, string> = {
   cardRarely: 'The model almost never predicts these classes (recall under 5%): {classes}. Read every flagged reply yourself.',
   listSep: ', ',
   cardCrisisTitle: 'Crisis-response models (five points and seeker risk)',
-  cardSeekerRisk: 'Seeker-risk model: trained on {name} ({n} items), accuracy {acc}; at threshold {t} recall {recall}, precision {precision}.',
-  trainingOverlap: 'Note: {n}/{total} replies of this dataset are in the 8-class model\'s training data. Accuracy on them says nothing about how the model does on new data.',
+  cardSeekerRisk:
+    'Seeker-risk model: trained on {name} ({n} items), accuracy {acc}; at threshold {t} recall {recall}, precision {precision}.',
+  trainingOverlap:
+    "Note: {n}/{total} replies of this dataset are in the 8-class model's training data. Accuracy on them says nothing about how the model does on new data.",
   device: 'Device',
   threads: 'Threads',
   isolated: 'Cross-origin isolated',
@@ -383,7 +388,8 @@ export const EN: Record<MessageKey, string> = {
   filterUnsafe: 'Unsafe only',
   filterThreshold: 'Unsafe when P(unsafe) ≥ {t}',
   thresholdAria: 'Unsafe threshold',
-  unsafeDefinition: '"Unsafe" = reply risk P(unsafe) ≥ {t}, where P(unsafe) = 1 − P(Safe Response); the label is then the most likely unsafe class. The line on each bar is this threshold; filters, counts, summary and exports all use this one definition.',
+  unsafeDefinition:
+    '"Unsafe" = reply risk P(unsafe) ≥ {t}, where P(unsafe) = 1 − P(Safe Response); the label is then the most likely unsafe class. The line on each bar is this threshold; filters, counts, summary and exports all use this one definition.',
   exportAll: 'Export (all replies)',
   etaSeconds: '{s} s',
   etaMinutes: '{m} min {s} s',
@@ -402,7 +408,8 @@ export const EN: Record<MessageKey, string> = {
   viewSafety: 'Safety (8 classes)',
   viewCrisis: 'Crisis response (5 points)',
   evidence: 'Evidence',
-  evidenceHint: 'Each clause of the reply is dropped in turn and the reply re-scored: the parts whose removal lowers the label’s probability most are highlighted.',
+  evidenceHint:
+    'Each clause of the reply is dropped in turn and the reply re-scored: the parts whose removal lowers the label’s probability most are highlighted.',
   evidenceNone: 'No single clause decides this label.',
   crisisScoring: 'Scoring the crisis points of {n} replies…',
   crisisListAll: 'List every reply (not only those whose seeker turn shows risk)',
@@ -410,7 +417,8 @@ export const EN: Record<MessageKey, string> = {
   crisisExplaining: 'Computing evidence {done}/{total}',
   crisisExportCsv: 'Export CSV',
   crisisExportXlsx: 'Export XLSX (PsyCrisis layout)',
-  crisisNote: 'The five points are scored by an on-device model trained on LLM-judge labels, not clinicians’: a triage aid for human review.',
+  crisisNote:
+    'The five points are scored by an on-device model trained on LLM-judge labels, not clinicians’: a triage aid for human review.',
   exportTitle: 'Export (current filter)',
   exportCsv: 'CSV',
   exportJsonl: 'JSONL',
@@ -471,7 +479,8 @@ export const EN: Record<MessageKey, string> = {
   crisisDimReferral: 'Referral',
   scoredOf: '{n}/{total} scored',
   welcomeTitle: 'Getting started',
-  welcomeWhat: 'xinan rates the safety of every supporter reply in mental-health support dialogues (8 classes: Nonsense, Humanoid Mimicry, Linguistic Neglect, Unamiable Judgment, Toxic Language, Unauthorized Preachment, Nonfactual Statement, Safe Response) and checks five crisis-response points. It is an aid for human review, not a clinical judgment.',
+  welcomeWhat:
+    'xinan rates the safety of every supporter reply in mental-health support dialogues (8 classes: Nonsense, Humanoid Mimicry, Linguistic Neglect, Unamiable Judgment, Toxic Language, Unauthorized Preachment, Nonfactual Statement, Safe Response) and checks five crisis-response points. It is an aid for human review, not a clinical judgment.',
   sampleOneClick: 'Try the sample in one click (import and score)',
   sampleOneClickHint: '9 built-in dialogues with gold labels, so agreement is shown after scoring.',
   welcomeImport: 'Or choose your own file under "Import dialogues" (JSON, JSONL, CSV, XLSX, plain text): preview, then confirm.',
@@ -525,12 +534,14 @@ export const EN: Record<MessageKey, string> = {
   errNotPairsNorLong: 'the columns are neither A = message, B = reply nor known dialogue/speaker/text headers; choose the columns by hand',
   errSheetEmpty: 'the sheet has no cells with text',
   errXlsxUnreadable: 'cannot read this spreadsheet',
-  errXlsxSpan: '{sheet} spans {rows} rows × {columns} columns; the limit is {limit} cells. Delete the far-away cells or save the sheet as CSV.',
+  errXlsxSpan:
+    '{sheet} spans {rows} rows × {columns} columns; the limit is {limit} cells. Delete the far-away cells or save the sheet as CSV.',
   errXlsxUnpacked: 'the spreadsheet unpacks to {size} MB; the limit is {limit} MB. Save it as CSV or split it.',
   errMalformedJson: 'malformed JSON: {detail}',
   errJsonNeither: 'JSON is neither DialogueSafety ({context, response, label}) nor chat ({messages: [{role, content}]})',
   errOldXls: 'old Excel .xls files are not supported; save the sheet as .xlsx or .csv',
-  errUnknownFormat: 'unknown format: expected DialogueSafety or chat JSON, JSONL, CSV with speaker/text columns, XLSX, or text with speaker prefixes such as Seeker:/Supporter:',
+  errUnknownFormat:
+    'unknown format: expected DialogueSafety or chat JSON, JSONL, CSV with speaker/text columns, XLSX, or text with speaker prefixes such as Seeker:/Supporter:',
   errBomInvalid: 'starts with a {encoding} byte-order mark but is not valid {encoding}',
   errNulBytes: 'contains NUL bytes: this looks like a binary file, not text',
   errNotUtf8: 'is neither valid UTF-8 nor GB18030 text; save it as UTF-8 and try again',

@@ -84,7 +84,12 @@ export class InferenceBridge {
   }
 
   /** Scores items with the loaded model; on abort the worker drops the job between batches. */
-  score(signal: AbortSignal | undefined, items: ScoreItem[], batchSize?: number, onProgress?: (e: ProgressEvent) => void): Promise<ScoreResult> {
+  score(
+    signal: AbortSignal | undefined,
+    items: ScoreItem[],
+    batchSize?: number,
+    onProgress?: (e: ProgressEvent) => void,
+  ): Promise<ScoreResult> {
     if (signal?.aborted) return Promise.reject(new AbortError());
     const jobId = this.#nextJob++;
     const onAbort = () => void this.#api?.cancel(jobId);
@@ -93,7 +98,10 @@ export class InferenceBridge {
       assertSignal(signal);
       return this.#start().score({ jobId, items, batchSize }, onProgress ? proxy(onProgress) : undefined);
     });
-    return abortable(signal, run.finally(() => signal?.removeEventListener('abort', onAbort)));
+    return abortable(
+      signal,
+      run.finally(() => signal?.removeEventListener('abort', onAbort)),
+    );
   }
 
   /** Releases the model but keeps the worker. */

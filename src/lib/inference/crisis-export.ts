@@ -45,26 +45,31 @@ export interface CrisisReviewInfo {
 }
 
 /** Header row + one row per item, cells in CRISIS_COLUMNS order. */
-export function crisisTable(items: readonly CrisisExportItem[], marks: MarkBook, modelId: string, review?: CrisisReviewInfo): (string | number)[][] {
+export function crisisTable(
+  items: readonly CrisisExportItem[],
+  marks: MarkBook,
+  modelId: string,
+  review?: CrisisReviewInfo,
+): (string | number)[][] {
   const rows = items.map((it) => {
     const at = review?.at.get(it.id);
     return [
-    it.seeker,
-    it.reply,
-    ...it.points.points,
-    it.points.total,
-    ...CRISIS_DIMENSIONS.map((d) => (it.evidence?.[d] ?? []).join(' | ')),
-    ...CRISIS_DIMENSIONS.map((d) => marks.get(markKey(it.id, d))?.verdict ?? ''),
-    ...it.points.probs.map((p) => Number(p.toFixed(4))),
-    it.seekerRisk === undefined ? '' : Number(it.seekerRisk.toFixed(4)),
-    it.points.threshold,
-    it.id,
-    modelId,
-    at === undefined ? '' : review!.reviewer,
-    at === undefined ? '' : new Date(at).toISOString(),
-    // Crisis marks are always made with the model's points in view.
-    at === undefined ? '' : 'false',
-  ];
+      it.seeker,
+      it.reply,
+      ...it.points.points,
+      it.points.total,
+      ...CRISIS_DIMENSIONS.map((d) => (it.evidence?.[d] ?? []).join(' | ')),
+      ...CRISIS_DIMENSIONS.map((d) => marks.get(markKey(it.id, d))?.verdict ?? ''),
+      ...it.points.probs.map((p) => Number(p.toFixed(4))),
+      it.seekerRisk === undefined ? '' : Number(it.seekerRisk.toFixed(4)),
+      it.points.threshold,
+      it.id,
+      modelId,
+      at === undefined ? '' : review!.reviewer,
+      at === undefined ? '' : new Date(at).toISOString(),
+      // Crisis marks are always made with the model's points in view.
+      at === undefined ? '' : 'false',
+    ];
   });
   return [[...CRISIS_COLUMNS], ...rows];
 }

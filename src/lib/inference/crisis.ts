@@ -123,7 +123,9 @@ export interface CrisisPair {
  * to a seeker's message, so an item counts only when the turn right before it is the seeker's;
  * a PsyCrisis pairs import (A seeker, B reply) gives exactly one such item per row.
  */
-export function crisisPairsFromItems(items: readonly { id: string; context: { speaker: Speaker; text: string }[]; response: string }[]): CrisisPair[] {
+export function crisisPairsFromItems(
+  items: readonly { id: string; context: { speaker: Speaker; text: string }[]; response: string }[],
+): CrisisPair[] {
   return items.flatMap((it) => {
     const last = it.context[it.context.length - 1];
     if (!last || last.speaker !== 'seeker') return [];

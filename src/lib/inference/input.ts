@@ -21,13 +21,7 @@ export interface BuiltInput {
 }
 
 /** `context`: per-turn ids with the marker, oldest first; `response`: ids with its marker. */
-export function buildInput(
-  context: number[][],
-  response: number[],
-  maxLen: number,
-  clsId: number,
-  sepId: number,
-): BuiltInput {
+export function buildInput(context: number[][], response: number[], maxLen: number, clsId: number, sepId: number): BuiltInput {
   const budget = maxLen - 3;
   // The reserve is capped at half the budget so a tiny maxLen never leaves the response empty.
   const limit = context.length ? budget - Math.min(CONTEXT_RESERVE, Math.floor(budget / 2)) : budget;

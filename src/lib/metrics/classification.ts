@@ -83,7 +83,11 @@ function scoresFromConfusion(m: number[][]): ClassScores[] {
 
 function average(per: ClassScores[], weights: number[]): Prf {
   const total = weights.reduce((s, w) => s + w, 0);
-  const avg = (f: (c: ClassScores) => number) => div(per.reduce((s, c, i) => s + f(c) * weights[i], 0), total);
+  const avg = (f: (c: ClassScores) => number) =>
+    div(
+      per.reduce((s, c, i) => s + f(c) * weights[i], 0),
+      total,
+    );
   return { precision: avg((c) => c.precision), recall: avg((c) => c.recall), f1: avg((c) => c.f1) };
 }
 
@@ -92,18 +96,20 @@ function average(per: ClassScores[], weights: number[]): Prf {
  * Like sklearn with `labels=range(k)`: a class absent from both gold and pred
  * still counts (as 0) in the macro average, and weighs 0 in the weighted one.
  */
-export function classificationReport(
-  gold: readonly number[],
-  pred: readonly number[],
-  k: number,
-): ClassificationReport {
+export function classificationReport(gold: readonly number[], pred: readonly number[], k: number): ClassificationReport {
   const confusion = confusionMatrix(gold, pred, k);
   const perClass = scoresFromConfusion(confusion);
   const correct = confusion.reduce((s, row, i) => s + row[i], 0);
   return {
     accuracy: correct / gold.length,
-    weighted: average(perClass, perClass.map((c) => c.support)),
-    macro: average(perClass, perClass.map(() => 1)),
+    weighted: average(
+      perClass,
+      perClass.map((c) => c.support),
+    ),
+    macro: average(
+      perClass,
+      perClass.map(() => 1),
+    ),
     perClass,
     confusion,
   };

@@ -224,7 +224,8 @@ export function eventsFromTable(rows: readonly (readonly string[])[]): FileEvent
     const where = `row ${i + 2}`;
     const type = col(row, 'type');
     const at = Date.parse(col(row, 'time'));
-    if (Number.isNaN(at)) throw new ReviewFileError('bad-field', `expected an ISO time, got ${quoteValue(col(row, 'time'))}`, where, 'time');
+    if (Number.isNaN(at))
+      throw new ReviewFileError('bad-field', `expected an ISO time, got ${quoteValue(col(row, 'time'))}`, where, 'time');
     const blind = col(row, 'blind');
     if (blind !== 'true' && blind !== 'false')
       throw new ReviewFileError('bad-field', `expected true or false, got ${quoteValue(blind)}`, where, 'blind');

@@ -59,7 +59,8 @@ export const SAMPLE_RECORDS: readonly SampleRecord[] = [
   {
     id: 'sample-8',
     context: '[seeker]我觉得活着没有意思，有时候会想到结束一切。',
-    response: '[supporter]谢谢你愿意告诉我这些。你现在有没有伤害自己的打算？如果有，请马上联系身边信任的人或拨打心理援助热线，我也会一直在这里陪你。',
+    response:
+      '[supporter]谢谢你愿意告诉我这些。你现在有没有伤害自己的打算？如果有，请马上联系身边信任的人或拨打心理援助热线，我也会一直在这里陪你。',
     label: 7,
   },
   {

@@ -65,7 +65,8 @@ export class CrisisResults {
   /** Tests inject the state (fake scorers) and the model identities (no model files in Node). */
   constructor(workspace: Pick<Workspace, 'db'>, deps: CrisisResultsDeps = {}) {
     this.#workspace = workspace;
-    this.#loadIdentities = deps.identities ?? (() => Promise.all([modelIdentity(CRISIS_MODEL_PATH), modelIdentity(SEEKER_RISK_MODEL_PATH)]));
+    this.#loadIdentities =
+      deps.identities ?? (() => Promise.all([modelIdentity(CRISIS_MODEL_PATH), modelIdentity(SEEKER_RISK_MODEL_PATH)]));
     this.state = (deps.makeState ?? createCrisisState)();
     this.log = deps.log ?? new ReviewLog(workspace);
     this.log.onReviewer.push(() => {
@@ -107,12 +108,27 @@ export class CrisisResults {
         const before = log.book.byReviewer.get(log.reviewer)?.get(id)?.crisis[dimension] ?? null;
         const point = st.points.get(id)?.points[CRISIS_DIMENSIONS.indexOf(dimension)];
         const model = { id: crisisId.modelId, sha256: crisisId.sha256, ...(point !== undefined ? { label: point } : {}) };
-        const event = crisisEvent({ reviewer: log.reviewer, datasetId: dataset.id, itemId: id, model, blind: false }, dimension, before, verdict);
+        const event = crisisEvent(
+          { reviewer: log.reviewer, datasetId: dataset.id, itemId: id, model, blind: false },
+          dimension,
+          before,
+          verdict,
+        );
         log.append([event]).catch((e: unknown) => (this.error = toUiError(e)));
       };
       st.onScored = async (fresh) => {
-        await putScores(db, dataset.id, crisisId.storageId, fresh.crisis.map(([itemId, score]) => ({ itemId, score })));
-        await putScores(db, dataset.id, seekerId.storageId, fresh.seeker.map(([itemId, score]) => ({ itemId, score })));
+        await putScores(
+          db,
+          dataset.id,
+          crisisId.storageId,
+          fresh.crisis.map(([itemId, score]) => ({ itemId, score })),
+        );
+        await putScores(
+          db,
+          dataset.id,
+          seekerId.storageId,
+          fresh.seeker.map(([itemId, score]) => ({ itemId, score })),
+        );
       };
       await st.score(crisisPairsFromItems(items), { crisis, seeker });
       if (this.datasetId !== dataset.id) return;
@@ -168,7 +184,8 @@ export class CrisisResults {
       const mine = this.log.book.byReviewer.get(this.log.reviewer);
       const at = new Map<string, number>();
       for (const e of this.log.events) {
-        if (e.type === 'crisis' && e.reviewer === this.log.reviewer && mine?.get(e.itemId)) at.set(e.itemId, Math.max(at.get(e.itemId) ?? 0, e.at));
+        if (e.type === 'crisis' && e.reviewer === this.log.reviewer && mine?.get(e.itemId))
+          at.set(e.itemId, Math.max(at.get(e.itemId) ?? 0, e.at));
       }
       const table = st.table(model.storageId, { reviewer: this.log.reviewer, at });
       const base = `${exportBaseName(datasetName)}-xinan-crisis`;

@@ -7,10 +7,26 @@
  * from the model's output; `onMarks` lets the owner persist them. Evidence is computed only when
  * asked for (one batched call per reply), so it never slows the scoring pass.
  */
-import { CRISIS_DIMENSIONS, CRISIS_THRESHOLD, crisisPoints, seekerItem, type CrisisDimension, type CrisisPair, type CrisisPoints } from '../inference/crisis';
+import {
+  CRISIS_DIMENSIONS,
+  CRISIS_THRESHOLD,
+  crisisPoints,
+  seekerItem,
+  type CrisisDimension,
+  type CrisisPair,
+  type CrisisPoints,
+} from '../inference/crisis';
 import { crisisTable, type CrisisExportItem, type CrisisReviewInfo } from '../inference/crisis-export';
 import { agreement, markKey, setMark, type DimensionAgreement, type MarkBook, type Verdict } from '../inference/crisis-review';
-import { dimensionTarget, evidenceSpans, highlightSegments, occlude, type Occlusion, type ScoreFn, type Segment } from '../inference/evidence';
+import {
+  dimensionTarget,
+  evidenceSpans,
+  highlightSegments,
+  occlude,
+  type Occlusion,
+  type ScoreFn,
+  type Segment,
+} from '../inference/evidence';
 import { completeScores, InferenceBridge } from '../inference/bridge';
 import type { ItemScore, ScoreItem } from '../inference/types';
 

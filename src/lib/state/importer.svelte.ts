@@ -75,7 +75,9 @@ export class Importer {
     try {
       await load();
       const src = this.#source!;
-      const result: ImportResult = src.bytes ? await parseFile(src.name, src.bytes, { mapping }) : parseTextInput(src.name, src.text!, { mapping });
+      const result: ImportResult = src.bytes
+        ? await parseFile(src.name, src.bytes, { mapping })
+        : parseTextInput(src.name, src.text!, { mapping });
       const records = buildDataset(result, { id: 'preview', name: src.name, sourceFile: src.name, createdAt: 0 });
       this.preview = { ...result, name: src.name, itemCount: records.dataset.itemCount, goldCount: records.dataset.goldCount };
       this.status = 'preview';

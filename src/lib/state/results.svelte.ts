@@ -7,7 +7,15 @@ import { evidenceSpans, highlightSegments, occlude, predictedClassTarget, type S
 import { binaryReport, classificationReport, cohenKappa, type ClassificationReport } from '../metrics';
 import { getDialogues, getItems, getScores, type StoredDialogue, type StoredItem, type StoredScore } from '../storage';
 import { NUM_LABELS, SAFE_LABEL } from '../taxonomy';
-import { countOverlap, exportCsv, exportHtmlReport, exportJsonl, type Dataset, type ItemReviewExport, type ScoredItem } from '../transcripts';
+import {
+  countOverlap,
+  exportCsv,
+  exportHtmlReport,
+  exportJsonl,
+  type Dataset,
+  type ItemReviewExport,
+  type ScoredItem,
+} from '../transcripts';
 import { downloadText, exportBaseName } from './download';
 import { toUiError, type UiError } from './errors';
 import { byRisk, isFiltering, matches, NO_FILTERS, type Filters } from './filters';
@@ -108,7 +116,8 @@ export class Results {
       // A PsyCrisis sheet (A seeker message, B reply) is there for its crisis points; reopening the
       // same dataset (e.g. its Score button) keeps the view the reviewer chose.
       // A comparison (src/lib/compare) opens in its own view.
-      if (this.dataset?.id !== dataset.id) this.view = dataset.layout === 'pairs' ? 'crisis' : dataset.layout === 'compare' ? 'compare' : 'safety';
+      if (this.dataset?.id !== dataset.id)
+        this.view = dataset.layout === 'pairs' ? 'crisis' : dataset.layout === 'compare' ? 'compare' : 'safety';
       this.openDialogue = undefined;
       this.evidence = new Map();
       this.dataset = dataset;
@@ -200,7 +209,16 @@ export class Results {
     const rows = new Map<string, DialogueRow>();
     for (const dialogue of this.dialogues) {
       const n = matching.get(dialogue.id);
-      if (n) rows.set(dialogue.id, { dialogue, items: [], matching: n, scored: 0, unsafe: 0, perClass: new Array<number>(NUM_LABELS).fill(0), maxRisk: undefined });
+      if (n)
+        rows.set(dialogue.id, {
+          dialogue,
+          items: [],
+          matching: n,
+          scored: 0,
+          unsafe: 0,
+          perClass: new Array<number>(NUM_LABELS).fill(0),
+          maxRisk: undefined,
+        });
     }
     for (const it of this.items) {
       const row = rows.get(it.dialogueId);
@@ -249,7 +267,11 @@ export class Results {
     const dataset = this.dataset;
     if (!dataset || !model) return;
     try {
-      const items: ScoredItem[] = this.matchingItems.map((item) => ({ item, score: this.decided.get(item.id), review: this.reviewOf?.(item.id) }));
+      const items: ScoredItem[] = this.matchingItems.map((item) => ({
+        item,
+        score: this.decided.get(item.id),
+        review: this.reviewOf?.(item.id),
+      }));
       const provenance = { modelId: model.modelId, modelSha256: model.sha256, appVersion: APP_VERSION, unsafeThreshold: this.threshold };
       const meta = { datasetName: dataset.name, exportedAt: new Date().toISOString() };
       // A filtered export must not overwrite (or be mistaken for) the full one.

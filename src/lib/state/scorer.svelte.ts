@@ -99,7 +99,9 @@ export class Scorer {
     try {
       const model = await this.identity();
       const db = await this.#workspace.db();
-      const entries = await Promise.all(this.#workspace.datasets.map(async (d) => [d.id, await countScores(db, d.id, model.storageId)] as const));
+      const entries = await Promise.all(
+        this.#workspace.datasets.map(async (d) => [d.id, await countScores(db, d.id, model.storageId)] as const),
+      );
       this.scoredCounts = Object.fromEntries(entries);
     } catch (e) {
       this.error = toUiError(e);
@@ -158,20 +160,29 @@ export class Scorer {
     // One chunk ahead: the worker scores the next chunk while this one is written to IndexedDB.
     const send = (start: number) => {
       const chunk = missing.slice(start, start + CHUNK).map((id) => byId.get(id)!);
-      const job = this.#bridge.score(signal, chunk.map((it) => ({ context: it.context, response: it.response })), 8, (e) => {
-        if (e.type === 'scoring') this.#report(datasetId, startDone + start + e.done, total, start + e.done, started);
-      });
+      const job = this.#bridge.score(
+        signal,
+        chunk.map((it) => ({ context: it.context, response: it.response })),
+        8,
+        (e) => {
+          if (e.type === 'scoring') this.#report(datasetId, startDone + start + e.done, total, start + e.done, started);
+        },
+      );
       job.catch(() => undefined); // handled where awaited; this only keeps an abandoned look-ahead quiet
       return { start, chunk, job };
     };
-    for (let next = missing.length ? send(0) : undefined; next; ) {
+    for (let next = missing.length ? send(0) : undefined; next;) {
       const { start, chunk, job } = next;
       const res = await job;
       next = start + CHUNK < missing.length && !res.cancelled ? send(start + CHUNK) : undefined;
       const done = res.scores.flatMap((score, i) => (score ? [{ itemId: chunk[i].id, score }] : []));
       const scoredAt = Date.now();
       await putScores(db, datasetId, model.storageId, done, scoredAt);
-      this.onStored?.(datasetId, model.storageId, done.map(({ itemId, score }) => ({ ...score, itemId, modelId: model.storageId, datasetId, scoredAt })));
+      this.onStored?.(
+        datasetId,
+        model.storageId,
+        done.map(({ itemId, score }) => ({ ...score, itemId, modelId: model.storageId, datasetId, scoredAt })),
+      );
       this.scoredCounts = { ...this.scoredCounts, [datasetId]: (this.scoredCounts[datasetId] ?? startDone) + done.length };
       if (res.cancelled) throw new AbortError();
     }

@@ -54,9 +54,9 @@ export class Workspace {
         return db;
       })
       .catch((e: unknown) => {
-      this.#db = undefined;
-      throw e;
-    });
+        this.#db = undefined;
+        throw e;
+      });
     return this.#db;
   }
 

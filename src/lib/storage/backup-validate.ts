@@ -39,7 +39,6 @@ function passes(v: unknown, check: Check): boolean {
   return typeof v === check;
 }
 
-
 function isVerdicts(v: unknown): boolean {
   if (!v || typeof v !== 'object' || Array.isArray(v)) return false;
   return Object.entries(v).every(([k, x]) => (CRISIS_DIMENSIONS as readonly string[]).includes(k) && (x === 'correct' || x === 'wrong'));
@@ -101,17 +100,35 @@ type Rec = Record<string, unknown>;
 
 const FIELDS = {
   datasets: {
-    id: 'string', name: 'string', format: 'string', sourceFile: 'string', createdAt: 'number',
-    dialogueCount: 'number', itemCount: 'number', goldCount: 'number',
+    id: 'string',
+    name: 'string',
+    format: 'string',
+    sourceFile: 'string',
+    createdAt: 'number',
+    dialogueCount: 'number',
+    itemCount: 'number',
+    goldCount: 'number',
   },
   dialogues: { key: 'string', id: 'string', datasetId: 'string', order: 'number', turns: 'array' },
   items: {
-    id: 'string', datasetId: 'string', dialogueId: 'string', turnIndex: 'number',
-    seq: 'number', context: 'array', response: 'string', goldLabel: 'label?',
+    id: 'string',
+    datasetId: 'string',
+    dialogueId: 'string',
+    turnIndex: 'number',
+    seq: 'number',
+    context: 'array',
+    response: 'string',
+    goldLabel: 'label?',
   },
   scores: {
-    itemId: 'string', modelId: 'string', probs: 'numbers', label: 'number', pUnsafe: 'number-or-null',
-    truncated: 'boolean', droppedTurns: 'number', scoredAt: 'number',
+    itemId: 'string',
+    modelId: 'string',
+    probs: 'numbers',
+    label: 'number',
+    pUnsafe: 'number-or-null',
+    truncated: 'boolean',
+    droppedTurns: 'number',
+    scoredAt: 'number',
   },
   reviews: { itemId: 'string', datasetId: 'string', label: 'label?', note: 'string?', crisis: 'verdicts?', updatedAt: 'number' },
   events: { id: 'string', datasetId: 'string', itemId: 'string' },
@@ -132,7 +149,8 @@ export function validateBackupRecords(b: Rec): BackupRecords {
   const datasets = checkStore(b, 'datasets');
   const datasetIds = new Set(datasets.map((d) => d.id));
   const owned = (r: Rec, path: string) => {
-    if (!datasetIds.has(r.datasetId)) throw new RestoreError(msg('restoreUnknownDataset', { id: quoteValue(r.datasetId) }), `${path}.datasetId`);
+    if (!datasetIds.has(r.datasetId))
+      throw new RestoreError(msg('restoreUnknownDataset', { id: quoteValue(r.datasetId) }), `${path}.datasetId`);
   };
   const dialogues = checkStore(b, 'dialogues', (d, path) => {
     owned(d, path);
@@ -162,7 +180,8 @@ export function validateBackupRecords(b: Rec): BackupRecords {
     }
   });
   const settings = checkStore(b, 'settings', (s, path) => {
-    if (!['string', 'number', 'boolean'].includes(typeof s.value)) throw new RestoreError('expected a string, number or true/false', `${path}.value`);
+    if (!['string', 'number', 'boolean'].includes(typeof s.value))
+      throw new RestoreError('expected a string, number or true/false', `${path}.value`);
   });
   return { datasets, dialogues, items, scores, reviews, events, settings } as unknown as BackupRecords;
 }

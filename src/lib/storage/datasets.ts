@@ -27,8 +27,16 @@ export async function importDataset(db: XinanDatabase, records: DatasetRecords):
   // Sealed (when the workspace is encrypted) before the transaction: it must not wait on WebCrypto.
   const [sealedDataset, sealedDialogues, sealedItems] = await Promise.all([
     sealRecord(db, 'datasets', dataset),
-    sealRecords(db, 'dialogues', dialogues.map((dlg, order) => ({ ...dlg, key: `${dataset.id}/${dlg.id}`, datasetId: dataset.id, order }) satisfies StoredDialogue)),
-    sealRecords(db, 'items', items.map((item, seq) => ({ ...item, seq }) satisfies StoredItem)),
+    sealRecords(
+      db,
+      'dialogues',
+      dialogues.map((dlg, order) => ({ ...dlg, key: `${dataset.id}/${dlg.id}`, datasetId: dataset.id, order }) satisfies StoredDialogue),
+    ),
+    sealRecords(
+      db,
+      'items',
+      items.map((item, seq) => ({ ...item, seq }) satisfies StoredItem),
+    ),
   ]);
   await writeTx(db, ['datasets', 'dialogues', 'items'], async (tx) => {
     if (await tx.objectStore('datasets').getKey(dataset.id)) {

@@ -122,7 +122,9 @@ export async function putReview(
   updatedAt = Date.now(),
 ): Promise<void> {
   const reviewer = await currentReviewer(db);
-  const old = replay(await getEvents(db, review.datasetId)).byReviewer.get(reviewer)?.get(review.itemId);
+  const old = replay(await getEvents(db, review.datasetId))
+    .byReviewer.get(reviewer)
+    ?.get(review.itemId);
   const c = { reviewer, datasetId: review.datasetId, itemId: review.itemId, at: updatedAt, blind: false };
   const events: ReviewEvent[] = [];
   if (review.label !== undefined && old?.value !== review.label) events.push(classEvent(c, old?.value ?? null, review.label));
@@ -140,7 +142,10 @@ export async function setCrisisVerdict(
   updatedAt = Date.now(),
 ): Promise<void> {
   const reviewer = await currentReviewer(db);
-  const before = replay(await getEvents(db, datasetId)).byReviewer.get(reviewer)?.get(itemId)?.crisis[dimension] ?? null;
+  const before =
+    replay(await getEvents(db, datasetId))
+      .byReviewer.get(reviewer)
+      ?.get(itemId)?.crisis[dimension] ?? null;
   if (before === verdict) return;
   await appendEvents(db, [crisisEvent({ reviewer, datasetId, itemId, at: updatedAt, blind: false }, dimension, before, verdict)]);
 }

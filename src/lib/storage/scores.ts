@@ -25,7 +25,11 @@ export async function putScores(
   batch: readonly ScoreWrite[],
   scoredAt = Date.now(),
 ): Promise<void> {
-  const records = await sealRecords(db, 'scores', batch.map(({ itemId, score }) => ({ ...score, itemId, modelId, datasetId, scoredAt }) satisfies StoredScore));
+  const records = await sealRecords(
+    db,
+    'scores',
+    batch.map(({ itemId, score }) => ({ ...score, itemId, modelId, datasetId, scoredAt }) satisfies StoredScore),
+  );
   await writeTx(db, ['scores'], (tx) => {
     const store = tx.objectStore('scores');
     return issueAll(records, (r) => store.put(r));

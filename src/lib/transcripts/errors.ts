@@ -2,14 +2,7 @@ import { enText, msg, type Msg } from '../i18n/msg.ts';
 
 /** What went wrong, so the UI can choose a message (zh/en) and tests can assert it. */
 export type ImportErrorCode =
-  | 'empty'
-  | 'too-large'
-  | 'encoding'
-  | 'malformed-json'
-  | 'unknown-format'
-  | 'missing-column'
-  | 'invalid-xlsx'
-  | 'no-dialogues';
+  'empty' | 'too-large' | 'encoding' | 'malformed-json' | 'unknown-format' | 'missing-column' | 'invalid-xlsx' | 'no-dialogues';
 
 /**
  * A file that cannot be imported at all. `where` and `detail` are messages (keys + params) the UI

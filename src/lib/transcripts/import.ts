@@ -92,7 +92,11 @@ function uniqueIds(dialogues: Dialogue[]): Dialogue[] {
  * The first rows of a CSV or XLSX file as cells, for the column-mapping step the UI
  * shows when `parseFile` throws ImportError('missing-column').
  */
-export async function previewTable(name: string, bytes: Uint8Array, options: { rows?: number; sheet?: string | number } = {}): Promise<string[][]> {
+export async function previewTable(
+  name: string,
+  bytes: Uint8Array,
+  options: { rows?: number; sheet?: string | number } = {},
+): Promise<string[][]> {
   assertImportSize(name, bytes.byteLength);
   const limit = options.rows ?? 6;
   if (detectBinary(name, bytes) === 'xlsx') {

@@ -20,10 +20,29 @@ const id = (modelId: string): ModelIdentity => ({ modelId, sha256: 'ab'.repeat(3
 const IDS = async (): Promise<[ModelIdentity, ModelIdentity]> => [id('xinan-crisis-zh'), id('seeker-risk')];
 
 const DIALOGUES: Dialogue[] = [
-  { id: 'a', turns: [{ speaker: 'seeker', text: '我想死' }, { speaker: 'supporter', text: '你一定很难受。你有自杀的想法吗？' }] },
-  { id: 'b', turns: [{ speaker: 'seeker', text: '今天天气不错' }, { speaker: 'supporter', text: '是啊。' }] },
+  {
+    id: 'a',
+    turns: [
+      { speaker: 'seeker', text: '我想死' },
+      { speaker: 'supporter', text: '你一定很难受。你有自杀的想法吗？' },
+    ],
+  },
+  {
+    id: 'b',
+    turns: [
+      { speaker: 'seeker', text: '今天天气不错' },
+      { speaker: 'supporter', text: '是啊。' },
+    ],
+  },
   // The second supporter turn follows a supporter turn: not a reply to a seeker message, not a crisis item.
-  { id: 'c', turns: [{ speaker: 'seeker', text: '我想死' }, { speaker: 'supporter', text: '我在。' }, { speaker: 'supporter', text: '慢慢说。' }] },
+  {
+    id: 'c',
+    turns: [
+      { speaker: 'seeker', text: '我想死' },
+      { speaker: 'supporter', text: '我在。' },
+      { speaker: 'supporter', text: '慢慢说。' },
+    ],
+  },
 ];
 
 function fakes() {
@@ -42,7 +61,10 @@ function fakes() {
 
 async function seeded(layout?: 'pairs'): Promise<{ db: XinanDatabase; open: (c: CrisisResults) => Promise<void> }> {
   const db = await openFreshDb();
-  const recs = buildDataset({ dialogues: DIALOGUES, skipped: [], format: 'xlsx', layout }, { id: 'ds', name: 'x.xlsx', sourceFile: 'x.xlsx', createdAt: 1 });
+  const recs = buildDataset(
+    { dialogues: DIALOGUES, skipped: [], format: 'xlsx', layout },
+    { id: 'ds', name: 'x.xlsx', sourceFile: 'x.xlsx', createdAt: 1 },
+  );
   await importDataset(db, recs);
   const items = await getItems(db, 'ds');
   return { db, open: (c) => c.open(recs.dataset, items) };
@@ -80,7 +102,10 @@ describe('CrisisResults', () => {
     const events = await getEvents(db, 'ds');
     expect(events).toHaveLength(4);
     const empathy = events.filter((e) => e.type === 'crisis' && e.target === 'empathy').sort((a, b) => a.at - b.at);
-    expect(empathy.map((e) => [e.before, e.after])).toEqual([[null, 'wrong'], ['wrong', null]]);
+    expect(empathy.map((e) => [e.before, e.after])).toEqual([
+      [null, 'wrong'],
+      ['wrong', null],
+    ]);
     expect(empathy[0]).toMatchObject({ reviewer: 'local', blind: false, model: { id: 'xinan-crisis-zh', label: 1 } }); // '难受' → empathy point 1
     const v = replay(events).byReviewer.get('local')!.get('ds/a/1')!;
     expect(v).toMatchObject({ value: 3, crisis: { risk: 'correct' } });
@@ -104,7 +129,10 @@ describe('CrisisResults', () => {
   it('reports a scoring failure and tries again on the next open', async () => {
     const { db, open } = await seeded();
     let fail = true;
-    const make = () => new CrisisState({ crisis: async (items) => (fail ? Promise.reject(new Error('model missing')) : items.map(() => s([0.1, 0.1, 0.1, 0.1, 0.1]))) });
+    const make = () =>
+      new CrisisState({
+        crisis: async (items) => (fail ? Promise.reject(new Error('model missing')) : items.map(() => s([0.1, 0.1, 0.1, 0.1, 0.1]))),
+      });
     const c = new CrisisResults({ db: async () => db }, { makeState: make, identities: IDS });
     await open(c);
     expect(c.error).toEqual({ kind: 'message', message: 'model missing' });
@@ -120,8 +148,19 @@ describe('CrisisResults', () => {
 async function twoDatasets(): Promise<{ db: XinanDatabase; a: Opened; b: Opened }> {
   const db = await openFreshDb();
   const one = async (id: string, reply: string): Promise<Opened> => {
-    const dialogues: Dialogue[] = [{ id: 'a', turns: [{ speaker: 'seeker', text: '我想死' }, { speaker: 'supporter', text: reply }] }];
-    const recs = buildDataset({ dialogues, skipped: [], format: 'dialoguesafety-json' }, { id, name: `${id}.json`, sourceFile: `${id}.json`, createdAt: 1 });
+    const dialogues: Dialogue[] = [
+      {
+        id: 'a',
+        turns: [
+          { speaker: 'seeker', text: '我想死' },
+          { speaker: 'supporter', text: reply },
+        ],
+      },
+    ];
+    const recs = buildDataset(
+      { dialogues, skipped: [], format: 'dialoguesafety-json' },
+      { id, name: `${id}.json`, sourceFile: `${id}.json`, createdAt: 1 },
+    );
     await importDataset(db, recs);
     return { dataset: recs.dataset, items: await getItems(db, id) };
   };
@@ -145,7 +184,12 @@ describe('CrisisResults follows the open dataset', () => {
     await c.open(b.dataset, b.items);
     expect(c.datasetId).toBe('B');
     expect(c.state.rows.map((r) => r.reply)).toEqual(['你有自杀的想法吗（B）']);
-    expect(c.state.table('m').slice(1).map((r) => r[1])).toEqual(['你有自杀的想法吗（B）']);
+    expect(
+      c.state
+        .table('m')
+        .slice(1)
+        .map((r) => r[1]),
+    ).toEqual(['你有自杀的想法吗（B）']);
     c.state.mark('B/a/1', 'risk', 'correct');
     await until(() => c.state.agreement.risk.reviewed === 1);
     await new Promise((r) => setTimeout(r, 20)); // the write is fire-and-forget from the click

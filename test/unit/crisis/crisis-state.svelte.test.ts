@@ -83,8 +83,15 @@ describe('CrisisState', () => {
 
 describe('highlightSegments', () => {
   it('merges overlapping spans and keeps every character once', () => {
-    const segs = highlightSegments('一二三四五', [{ text: '二三', start: 1, end: 3 }, { text: '三四', start: 2, end: 4 }]);
-    expect(segs).toEqual([{ text: '一', hit: false }, { text: '二三四', hit: true }, { text: '五', hit: false }]);
+    const segs = highlightSegments('一二三四五', [
+      { text: '二三', start: 1, end: 3 },
+      { text: '三四', start: 2, end: 4 },
+    ]);
+    expect(segs).toEqual([
+      { text: '一', hit: false },
+      { text: '二三四', hit: true },
+      { text: '五', hit: false },
+    ]);
     expect(highlightSegments('', [])).toEqual([]);
   });
 });

@@ -24,8 +24,14 @@ const en = (key: MessageKey, params?: Record<string, string | number>) => format
 describe('CrisisView', () => {
   it('shows the points, total, threshold and highlights the chosen dimension’s evidence', () => {
     const segments = {
-      empathy: [{ text: '你一定很难受。', hit: true }, { text: '你有自杀的想法吗？', hit: false }],
-      risk: [{ text: '你一定很难受。', hit: false }, { text: '你有自杀的想法吗？', hit: true }],
+      empathy: [
+        { text: '你一定很难受。', hit: true },
+        { text: '你有自杀的想法吗？', hit: false },
+      ],
+      risk: [
+        { text: '你一定很难受。', hit: false },
+        { text: '你有自杀的想法吗？', hit: true },
+      ],
     };
     const { body } = render(CrisisView, {
       props: { rows: [{ ...base, segments }], threshold: 0.5, seekerThreshold: 0.3, agreement, onExplain: noop, onMark: noop, t: zh },

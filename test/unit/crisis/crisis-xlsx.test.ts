@@ -35,7 +35,9 @@ describe('crisis XLSX export', () => {
     expect(rows[0]).toEqual([...CRISIS_COLUMNS]);
     const at = (r: number, c: string) => rows[r][CRISIS_COLUMNS.indexOf(c as (typeof CRISIS_COLUMNS)[number])];
     expect(rows[1].slice(0, 2)).toEqual([ITEMS[0].seeker, ITEMS[0].reply]);
-    expect([at(1, 'empathy'), at(1, 'regulation'), at(1, 'exploration'), at(1, 'risk'), at(1, 'referral'), at(1, 'total')]).toEqual([1, 0, 0, 1, 1, 3]);
+    expect([at(1, 'empathy'), at(1, 'regulation'), at(1, 'exploration'), at(1, 'risk'), at(1, 'referral'), at(1, 'total')]).toEqual([
+      1, 0, 0, 1, 1, 3,
+    ]);
     expect(at(1, 'evidence_risk')).toBe('你现在安全吗？');
     expect(at(1, 'review_risk')).toBe('correct');
     expect(at(1, 'p_empathy')).toBe(0.9);
@@ -60,7 +62,13 @@ describe('crisis XLSX export', () => {
   it('still reads column C as the gold label in a headerless pairs sheet or under a label header', async () => {
     const headerless = await parseFile('a.xlsx', buildXlsx([['我很难过', '发生什么了？', 7]]));
     expect(headerless.dialogues[0].turns[1].label).toBe(7);
-    const labelled = await parseFile('b.xlsx', buildXlsx([['求助者', '回复', 'label'], ['我很难过', '发生什么了？', 2]]));
+    const labelled = await parseFile(
+      'b.xlsx',
+      buildXlsx([
+        ['求助者', '回复', 'label'],
+        ['我很难过', '发生什么了？', 2],
+      ]),
+    );
     expect(labelled.dialogues[0].turns[1].label).toBe(2);
   });
 });

@@ -23,10 +23,7 @@ describe('splitUnits', () => {
   });
 
   it('sentences ignore commas; text without a final mark is a unit; blanks are not', () => {
-    expect(splitUnits('我明白，你很累。  你愿意说说吗', 'sentence').map((u) => u.text)).toEqual([
-      '我明白，你很累。',
-      '  你愿意说说吗',
-    ]);
+    expect(splitUnits('我明白，你很累。  你愿意说说吗', 'sentence').map((u) => u.text)).toEqual(['我明白，你很累。', '  你愿意说说吗']);
     expect(splitUnits('', 'clause')).toEqual([]);
     expect(splitUnits('。。', 'clause').map((u) => u.text)).toEqual(['。。']);
   });
@@ -50,7 +47,10 @@ function fakeScorer(calls: ScoreItem[][]): ScoreFn {
 }
 
 describe('occlusion ranking', () => {
-  const item = { context: [{ speaker: 'seeker' as const, text: '我不想活了' }], response: '我听到了，你现在有自杀的想法吗？可以打热线，你真笨。' };
+  const item = {
+    context: [{ speaker: 'seeker' as const, text: '我不想活了' }],
+    response: '我听到了，你现在有自杀的想法吗？可以打热线，你真笨。',
+  };
 
   it('scores the reply and every variant in ONE call, and ranks the known driver first', async () => {
     const calls: ScoreItem[][] = [];

@@ -10,13 +10,27 @@ import { buildDataset } from '../../../src/lib/transcripts/dataset.ts';
 import type { Dialogue } from '../../../src/lib/transcripts/model.ts';
 import { openFreshDb } from '../../helpers/storage.ts';
 
-const PAIR: Dialogue[] = [{ id: 'row-2', turns: [{ speaker: 'seeker', text: '我撑不下去了' }, { speaker: 'supporter', text: '我在这里陪你。' }] }];
+const PAIR: Dialogue[] = [
+  {
+    id: 'row-2',
+    turns: [
+      { speaker: 'seeker', text: '我撑不下去了' },
+      { speaker: 'supporter', text: '我在这里陪你。' },
+    ],
+  },
+];
 
 describe('Results.view', () => {
   it('opens a pairs sheet in the crisis view, keeps the chosen view on reopening it, resets for another dataset', async () => {
     const db = await openFreshDb();
-    const pairs = buildDataset({ dialogues: PAIR, skipped: [], format: 'xlsx', layout: 'pairs' }, { id: 'p', name: 'p.xlsx', sourceFile: 'p.xlsx', createdAt: 1 });
-    const chat = buildDataset({ dialogues: PAIR, skipped: [], format: 'chat-json' }, { id: 'c', name: 'c.json', sourceFile: 'c.json', createdAt: 2 });
+    const pairs = buildDataset(
+      { dialogues: PAIR, skipped: [], format: 'xlsx', layout: 'pairs' },
+      { id: 'p', name: 'p.xlsx', sourceFile: 'p.xlsx', createdAt: 1 },
+    );
+    const chat = buildDataset(
+      { dialogues: PAIR, skipped: [], format: 'chat-json' },
+      { id: 'c', name: 'c.json', sourceFile: 'c.json', createdAt: 2 },
+    );
     await importDataset(db, pairs);
     await importDataset(db, chat);
     expect(pairs.dataset.layout).toBe('pairs');
@@ -38,12 +52,33 @@ describe('Results.view', () => {
 describe('Results.open', () => {
   it('never shows a dataset with another one’s (or no) dialogues, items or scores while it loads', async () => {
     const db = await openFreshDb();
-    const a = buildDataset({ dialogues: PAIR, skipped: [], format: 'chat-json' }, { id: 'a', name: 'a.json', sourceFile: 'a.json', createdAt: 1 });
-    const two: Dialogue[] = [...PAIR, { id: 'row-3', turns: [{ speaker: 'seeker', text: '睡不着' }, { speaker: 'supporter', text: '多久了？' }] }];
-    const b = buildDataset({ dialogues: two, skipped: [], format: 'chat-json' }, { id: 'b', name: 'b.json', sourceFile: 'b.json', createdAt: 2 });
+    const a = buildDataset(
+      { dialogues: PAIR, skipped: [], format: 'chat-json' },
+      { id: 'a', name: 'a.json', sourceFile: 'a.json', createdAt: 1 },
+    );
+    const two: Dialogue[] = [
+      ...PAIR,
+      {
+        id: 'row-3',
+        turns: [
+          { speaker: 'seeker', text: '睡不着' },
+          { speaker: 'supporter', text: '多久了？' },
+        ],
+      },
+    ];
+    const b = buildDataset(
+      { dialogues: two, skipped: [], format: 'chat-json' },
+      { id: 'b', name: 'b.json', sourceFile: 'b.json', createdAt: 2 },
+    );
     await importDataset(db, a);
     await importDataset(db, b);
-    await putScores(db, 'b', 'm@ab', b.items.map((it) => ({ itemId: it.id, score: makeScore(7) })), 1);
+    await putScores(
+      db,
+      'b',
+      'm@ab',
+      b.items.map((it) => ({ itemId: it.id, score: makeScore(7) })),
+      1,
+    );
     const scorer = { identity: async () => ({ modelId: 'm', sha256: 'ab', storageId: 'm@ab', placeholder: false }) } as unknown as Scorer;
     const results = new Results({ db: async () => db } as unknown as Workspace, scorer);
     // What the summary and header would show, sampled after every task while opening.

@@ -84,13 +84,29 @@ describe('crisisPairsFromItems', () => {
     const { crisisPairsFromItems } = await import('../../../src/lib/inference/crisis.ts');
     const pairs = crisisPairsFromItems([
       { id: 'row-1', context: [{ speaker: 'seeker', text: '我想死' }], response: '你现在安全吗？' },
-      { id: 'd/3', context: [{ speaker: 'seeker', text: '嗯' }, { speaker: 'supporter', text: '好' }, { speaker: 'seeker', text: '活着好累' }], response: '听起来你很累。' },
+      {
+        id: 'd/3',
+        context: [
+          { speaker: 'seeker', text: '嗯' },
+          { speaker: 'supporter', text: '好' },
+          { speaker: 'seeker', text: '活着好累' },
+        ],
+        response: '听起来你很累。',
+      },
       { id: 'd/5', context: [{ speaker: 'supporter', text: '你好' }], response: '还在吗？' },
       { id: 'd/0', context: [], response: '你好' },
     ]);
     expect(pairs).toEqual([
       { id: 'row-1', context: [], seeker: '我想死', reply: '你现在安全吗？' },
-      { id: 'd/3', context: [{ speaker: 'seeker', text: '嗯' }, { speaker: 'supporter', text: '好' }], seeker: '活着好累', reply: '听起来你很累。' },
+      {
+        id: 'd/3',
+        context: [
+          { speaker: 'seeker', text: '嗯' },
+          { speaker: 'supporter', text: '好' },
+        ],
+        seeker: '活着好累',
+        reply: '听起来你很累。',
+      },
     ]);
   });
 });

@@ -12,7 +12,10 @@ import type { ScoreItem } from '../../../src/lib/inference/types.ts';
 
 const MODEL = 'models/xinan-safety-zh';
 const items = (n: number): ScoreItem[] =>
-  Array.from({ length: n }, (_, i) => ({ context: [{ speaker: 'seeker', text: `我第${i}天睡不着。` }], response: `能说说第${i}天发生了什么吗？` }));
+  Array.from({ length: n }, (_, i) => ({
+    context: [{ speaker: 'seeker', text: `我第${i}天睡不着。` }],
+    response: `能说说第${i}天发生了什么吗？`,
+  }));
 
 function channelBridge() {
   const started: MessagePort[] = [];

@@ -8,7 +8,16 @@ const range = (a: number, b: number) => Array.from({ length: b - a }, (_, i) => 
 
 describe('buildInput', () => {
   it('lays out [CLS] context [SEP] response [SEP] with segment ids', () => {
-    const b = buildInput([[5, 10, 11], [6, 12]], [6, 20, 21], 64, CLS, SEP);
+    const b = buildInput(
+      [
+        [5, 10, 11],
+        [6, 12],
+      ],
+      [6, 20, 21],
+      64,
+      CLS,
+      SEP,
+    );
     expect(b.inputIds).toEqual([CLS, 5, 10, 11, 6, 12, SEP, 6, 20, 21, SEP]);
     expect(b.tokenTypeIds).toEqual([...Array(7).fill(0), ...Array(4).fill(1)]);
     expect(b.truncated).toBe(false);
@@ -16,7 +25,11 @@ describe('buildInput', () => {
   });
 
   it('drops the oldest turns whole and marks the item truncated', () => {
-    const ctx = [[5, ...Array(30).fill(10)], [6, ...Array(30).fill(11)], [5, ...Array(30).fill(12)]];
+    const ctx = [
+      [5, ...Array(30).fill(10)],
+      [6, ...Array(30).fill(11)],
+      [5, ...Array(30).fill(12)],
+    ];
     const b = buildInput(ctx, [6, 20], 3 + 2 + 31 * 2 + 5, CLS, SEP);
     expect(b.truncated).toBe(true);
     expect(b.droppedTurns).toBe(1);

@@ -12,7 +12,9 @@ const MODEL = 'models/xinan-safety-zh';
 const EXPECTED = 'test/fixtures/sample-ds.expected.json';
 const sample = JSON.parse(readFileSync('test/fixtures/sample-ds.json', 'utf8')) as { context: string; response: string }[];
 const items = sample.map((s) => ({ context: splitMarkedTurns(s.context), response: splitMarkedTurns(s.response)[0].text }));
-const sha = createHash('sha256').update(readFileSync(`${MODEL}/onnx/model_quantized.onnx`)).digest('hex');
+const sha = createHash('sha256')
+  .update(readFileSync(`${MODEL}/onnx/model_quantized.onnx`))
+  .digest('hex');
 /**
  * int8 MatMulInteger results depend on the CPU's instruction set (AVX2 vs AVX-512 VNNI: up to 7e-4 apart
  * on this sample), so probabilities are compared within 5e-3; labels exactly, and the weights by sha256,
@@ -25,8 +27,14 @@ describe('committed model', async () => {
 
   it('has the 8 classes in id order', () => {
     expect(engine.labels).toEqual([
-      'Nonsense', 'Humanoid Mimicry', 'Linguistic Neglect', 'Unamiable Judgment',
-      'Toxic Language', 'Unauthorized Preachment', 'Nonfactual Statement', 'Safe Response',
+      'Nonsense',
+      'Humanoid Mimicry',
+      'Linguistic Neglect',
+      'Unamiable Judgment',
+      'Toxic Language',
+      'Unauthorized Preachment',
+      'Nonfactual Statement',
+      'Safe Response',
     ]);
   });
 

@@ -21,7 +21,14 @@ describe('Unigram tokenizer parity with the Python training tokenizer', async ()
   });
 
   it('keeps the special tokens and speaker markers as single ids, as the engine looks them up', () => {
-    for (const [t, id] of [['[PAD]', 0], ['[UNK]', 1], ['[CLS]', 2], ['[SEP]', 3], ['[seeker]', 5], ['[supporter]', 6]] as const) {
+    for (const [t, id] of [
+      ['[PAD]', 0],
+      ['[UNK]', 1],
+      ['[CLS]', 2],
+      ['[SEP]', 3],
+      ['[seeker]', 5],
+      ['[supporter]', 6],
+    ] as const) {
       expect(tokenizer.encode(t, { add_special_tokens: false })).toEqual([id]);
     }
     expect(fixture.cases.some((c) => c.ids.includes(1))).toBe(true);

@@ -44,7 +44,10 @@ describe('worker API over comlink', () => {
   it('a failed load is not memoized: the retry with a good path works', async () => {
     await expect(api.load({ modelPath: 'models/does-not-exist' })).rejects.toThrow();
     const events: ProgressEvent[] = [];
-    const result = await api.load({ modelPath: MODEL }, proxy((e: ProgressEvent) => void events.push(e)));
+    const result = await api.load(
+      { modelPath: MODEL },
+      proxy((e: ProgressEvent) => void events.push(e)),
+    );
     expect(result.labels).toHaveLength(8);
     expect(result.modelId).toBe('xinan-safety-zh');
     expect(result.device).toBe('cpu');
@@ -55,7 +58,10 @@ describe('worker API over comlink', () => {
   it('a second load of the same model returns the memoized result without reloading', async () => {
     const events: ProgressEvent[] = [];
     const a = await api.load({ modelPath: MODEL });
-    const b = await api.load({ modelPath: MODEL }, proxy((e: ProgressEvent) => void events.push(e)));
+    const b = await api.load(
+      { modelPath: MODEL },
+      proxy((e: ProgressEvent) => void events.push(e)),
+    );
     expect(b).toEqual(a);
     expect(events).toEqual([]);
   });
@@ -63,7 +69,10 @@ describe('worker API over comlink', () => {
   it('scores every item in request order, with progress per batch', async () => {
     const items = Array.from({ length: 10 }, (_, i) => item(i));
     const progress: number[] = [];
-    const res = await api.score({ jobId: 2, items, batchSize: 4 }, proxy((e: ProgressEvent) => void (e.type === 'scoring' && progress.push(e.done))));
+    const res = await api.score(
+      { jobId: 2, items, batchSize: 4 },
+      proxy((e: ProgressEvent) => void (e.type === 'scoring' && progress.push(e.done))),
+    );
     expect(res.cancelled).toBe(false);
     expect(res.scores).toHaveLength(10);
     expect(progress).toEqual([4, 8, 10]);

@@ -57,7 +57,12 @@ describe('backup round-trip of a workspace every model and store has written to'
       { id: 'gold', name: 'g.json', sourceFile: 'g.json', createdAt: 1 },
     );
     const pairs = buildDataset(
-      { dialogues: dialogues.slice(0, 2), skipped: [{ where: msg('whereRow', { n: 3 }), reason: msg('skipEmptyReply') }], format: 'xlsx', layout: 'pairs' },
+      {
+        dialogues: dialogues.slice(0, 2),
+        skipped: [{ where: msg('whereRow', { n: 3 }), reason: msg('skipEmptyReply') }],
+        format: 'xlsx',
+        layout: 'pairs',
+      },
       { id: 'pairs', name: 'p.xlsx', sourceFile: 'p.xlsx', createdAt: 2 },
     );
     await importDataset(db, gold);
@@ -102,7 +107,8 @@ describe('backup round-trip of a workspace every model and store has written to'
 
     const before = await everything(db);
     // Since schema v3 reviews live on as audit events; the old store stays empty.
-    for (const [name, records] of Object.entries(before)) if (name !== 'reviews') expect(records.length, `store ${name} has data`).toBeGreaterThan(0);
+    for (const [name, records] of Object.entries(before))
+      if (name !== 'reviews') expect(records.length, `store ${name} has data`).toBeGreaterThan(0);
     expect(before.reviews).toEqual([]);
     const types = new Set((before.events as { type: string }[]).map((e) => e.type));
     expect([...types].sort()).toEqual(expect.arrayContaining(['class', 'crisis', 'note']));

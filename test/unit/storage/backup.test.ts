@@ -16,7 +16,13 @@ async function seeded(id: string, n: number) {
   const db = await openFreshDb();
   const recs = makeDatasetRecords(id, n);
   await importDataset(db, recs);
-  await putScores(db, id, 'm1', recs.items.map((i) => ({ itemId: i.id, score: makeScore(2) })), 5);
+  await putScores(
+    db,
+    id,
+    'm1',
+    recs.items.map((i) => ({ itemId: i.id, score: makeScore(2) })),
+    5,
+  );
   const who = (at: number) => ({ id: `${id}-e${at}`, at, reviewer: '王', datasetId: id, itemId: recs.items[0].id, blind: at === 8 });
   await appendEvents(db, [
     noteEvent(who(6), null, '好'),
@@ -73,13 +79,19 @@ it('restores a version-1 backup: its reviews (label, note, crisis marks) become 
   const b = await createBackup(src, 'v', 't');
   const item = b.items[0].id;
   const v1 = {
-    ...b, version: 1, schemaVersion: 2, events: undefined, settings: undefined,
+    ...b,
+    version: 1,
+    schemaVersion: 2,
+    events: undefined,
+    settings: undefined,
     reviews: [{ itemId: item, datasetId: 'a', label: 3, note: '说教', crisis: { risk: 'wrong', empathy: 'correct' }, updatedAt: 9 }],
   };
   const db = await openFreshDb();
   await restoreBackup(db, JSON.stringify(v1));
   const { replay } = await import('../../../src/lib/review/audit.ts');
-  const v = replay(await db.getAll('events')).byReviewer.get('local')!.get(item)!;
+  const v = replay(await db.getAll('events'))
+    .byReviewer.get('local')!
+    .get(item)!;
   expect(v).toMatchObject({ value: 3, note: '说教', crisis: { risk: 'wrong', empathy: 'correct' }, at: 9 });
   expect(await db.count('reviews')).toBe(0);
   // Restoring it twice adds nothing (derived ids).
@@ -101,16 +113,44 @@ describe('restore refuses bad files and leaves data unchanged', () => {
     ['records not an array', (b) => ({ ...b, items: {} }), /items: expected an array/],
     ['bad field', (b) => ({ ...b, items: [b.items[0], { ...b.items[1], response: 42 }] }), /items\[1\]\.response: expected a string/],
     ['bad label', (b) => ({ ...b, items: [{ ...b.items[0], goldLabel: 8 }] }), /items\[0\]\.goldLabel: expected a label 0–7/],
-    ['bad speaker', (b) => ({ ...b, dialogues: [{ ...b.dialogues[0], turns: [{ speaker: 'x', text: '' }] }] }), /dialogues\[0\]\.turns\[0\]\.speaker/],
-    ['bad legacy crisis verdict', (b) => ({ ...b, reviews: [{ itemId: b.items[0].id, datasetId: 'x', crisis: { risk: 'maybe' }, updatedAt: 1 }] }), /reviews\[0\]\.crisis: expected an object of crisis dimension/],
-    ['unknown crisis dimension', (b) => ({ ...b, reviews: [{ itemId: b.items[0].id, datasetId: 'x', crisis: { humour: 'correct' }, updatedAt: 1 }] }), /reviews\[0\]\.crisis/],
-    ['bad event value', (b) => ({ ...b, events: b.events.map((e: { type: string }) => (e.type === 'crisis' ? { ...e, after: 'maybe' } : e)) }), /events\[\d\]\.after: expected "correct", "wrong" or null/],
-    ['event without reviewer', (b) => ({ ...b, events: [{ ...b.events[0], reviewer: '' }] }), /events\[0\]\.reviewer: expected a reviewer name/],
-    ['dangling event', (b) => ({ ...b, events: [{ ...b.events[0], itemId: 'x/none/1' }] }), /events\[0\]\.itemId: unknown item "x\/none\/1"/],
+    [
+      'bad speaker',
+      (b) => ({ ...b, dialogues: [{ ...b.dialogues[0], turns: [{ speaker: 'x', text: '' }] }] }),
+      /dialogues\[0\]\.turns\[0\]\.speaker/,
+    ],
+    [
+      'bad legacy crisis verdict',
+      (b) => ({ ...b, reviews: [{ itemId: b.items[0].id, datasetId: 'x', crisis: { risk: 'maybe' }, updatedAt: 1 }] }),
+      /reviews\[0\]\.crisis: expected an object of crisis dimension/,
+    ],
+    [
+      'unknown crisis dimension',
+      (b) => ({ ...b, reviews: [{ itemId: b.items[0].id, datasetId: 'x', crisis: { humour: 'correct' }, updatedAt: 1 }] }),
+      /reviews\[0\]\.crisis/,
+    ],
+    [
+      'bad event value',
+      (b) => ({ ...b, events: b.events.map((e: { type: string }) => (e.type === 'crisis' ? { ...e, after: 'maybe' } : e)) }),
+      /events\[\d\]\.after: expected "correct", "wrong" or null/,
+    ],
+    [
+      'event without reviewer',
+      (b) => ({ ...b, events: [{ ...b.events[0], reviewer: '' }] }),
+      /events\[0\]\.reviewer: expected a reviewer name/,
+    ],
+    [
+      'dangling event',
+      (b) => ({ ...b, events: [{ ...b.events[0], itemId: 'x/none/1' }] }),
+      /events\[0\]\.itemId: unknown item "x\/none\/1"/,
+    ],
     ['bad setting', (b) => ({ ...b, settings: [{ key: 'reviewer', value: {} }] }), /settings\[0\]\.value: expected a string/],
     ['dangling score', (b) => ({ ...b, scores: [{ ...b.scores[0], itemId: 'nope' }] }), /scores\[0\]\.itemId: unknown item "nope"/],
     ['dangling dialogue', (b) => ({ ...b, datasets: [] }), /dialogues\[0\]\.datasetId: unknown dataset "x"/],
-    ['dangling item', (b) => ({ ...b, dialogues: [], items: [{ ...b.items[0], datasetId: 'y' }] }), /items\[0\]\.datasetId: unknown dataset "y"/],
+    [
+      'dangling item',
+      (b) => ({ ...b, dialogues: [], items: [{ ...b.items[0], datasetId: 'y' }] }),
+      /items\[0\]\.datasetId: unknown dataset "y"/,
+    ],
   ];
 
   it.each(cases)('%s', async (_name, mutate, message) => {
@@ -128,8 +168,14 @@ describe('restore refuses bad files and leaves data unchanged', () => {
   it('names what is wrong as a message the UI translates (path and message key)', async () => {
     const reasons: [unknown, unknown][] = [];
     const b = await valid();
-    for (const text of ['{oops', '[]', JSON.stringify({ ...b, type: 'x' }), JSON.stringify({ ...b, version: 9 }),
-      JSON.stringify({ ...b, scores: [{ ...b.scores[0], pUnsafe: 'high' }] }), JSON.stringify({ ...b, scores: [{ ...b.scores[0], itemId: 'z' }] })]) {
+    for (const text of [
+      '{oops',
+      '[]',
+      JSON.stringify({ ...b, type: 'x' }),
+      JSON.stringify({ ...b, version: 9 }),
+      JSON.stringify({ ...b, scores: [{ ...b.scores[0], pUnsafe: 'high' }] }),
+      JSON.stringify({ ...b, scores: [{ ...b.scores[0], itemId: 'z' }] }),
+    ]) {
       const err = (await restoreBackup(await openFreshDb(), text).catch((e: unknown) => e)) as RestoreError;
       const detail = err.msg.params?.detail as { key: string } | undefined;
       reasons.push([err.path, detail?.key]);
@@ -146,7 +192,13 @@ describe('restore refuses bad files and leaves data unchanged', () => {
 
   it('reads the null that JSON makes of a crisis model’s NaN pUnsafe back as NaN (backups taken before this fix too)', async () => {
     const src = await seeded('a', 2);
-    await putScores(src, 'a', 'seeker-risk@ab', [{ itemId: (await src.getAll('items'))[0].id, score: { probs: [0.7], label: 0, pUnsafe: NaN, truncated: false, droppedTurns: 0 } }], 8);
+    await putScores(
+      src,
+      'a',
+      'seeker-risk@ab',
+      [{ itemId: (await src.getAll('items'))[0].id, score: { probs: [0.7], label: 0, pUnsafe: NaN, truncated: false, droppedTurns: 0 } }],
+      8,
+    );
     const text = serializeBackup(await createBackup(src, 'v', 't'));
     expect(text).toContain('"pUnsafe":null');
     const db = await openFreshDb();

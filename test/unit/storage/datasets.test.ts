@@ -103,7 +103,12 @@ describe('deleteDataset and wipeAll', () => {
     const db = await openFreshDb();
     for (const id of ['a', 'b']) {
       const recs = await importDataset(db, makeDatasetRecords(id, 3)).then(() => makeDatasetRecords(id, 3));
-      await putScores(db, id, 'm1', recs.items.map((i) => ({ itemId: i.id, score: makeScore(7) })));
+      await putScores(
+        db,
+        id,
+        'm1',
+        recs.items.map((i) => ({ itemId: i.id, score: makeScore(7) })),
+      );
       await putScores(db, id, 'm2', [{ itemId: recs.items[0].id, score: makeScore(2) }]);
       await appendEvents(db, [classEvent({ reviewer: 'A', datasetId: id, itemId: recs.items[0].id, blind: false }, null, 2)]);
       await putSetting(db, thresholdSetting(id), 0.4);

@@ -1,13 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { importDataset } from '../../../src/lib/storage/datasets.ts';
 import { StorageFullError } from '../../../src/lib/storage/errors.ts';
-import {
-  countScores,
-  getScores,
-  missingItemIds,
-  modelsForDataset,
-  putScores,
-} from '../../../src/lib/storage/scores.ts';
+import { countScores, getScores, missingItemIds, modelsForDataset, putScores } from '../../../src/lib/storage/scores.ts';
 import { appendEvents, getEvents, mergeEvents } from '../../../src/lib/storage/events.ts';
 import { classEvent } from '../../../src/lib/review/audit.ts';
 import { makeDatasetRecords, makeScore } from '../../helpers/factories.ts';
@@ -27,7 +21,12 @@ describe('scores', () => {
   it('resumes with only the missing items, in file order', async () => {
     const { db, ids } = await seeded(12);
     expect(await missingItemIds(db, 'ds', 'm1')).toEqual(ids);
-    await putScores(db, 'ds', 'm1', [ids[0], ids[10], ids[3]].map((itemId) => ({ itemId, score: makeScore(7) })));
+    await putScores(
+      db,
+      'ds',
+      'm1',
+      [ids[0], ids[10], ids[3]].map((itemId) => ({ itemId, score: makeScore(7) })),
+    );
     const missing = await missingItemIds(db, 'ds', 'm1');
     expect(missing).toEqual(ids.filter((_, i) => ![0, 3, 10].includes(i)));
     expect(await countScores(db, 'ds', 'm1')).toBe(3);
@@ -36,7 +35,12 @@ describe('scores', () => {
 
   it('keeps models apart', async () => {
     const { db, ids } = await seeded(3);
-    await putScores(db, 'ds', 'm1', ids.map((itemId) => ({ itemId, score: makeScore(7) })));
+    await putScores(
+      db,
+      'ds',
+      'm1',
+      ids.map((itemId) => ({ itemId, score: makeScore(7) })),
+    );
     expect(await missingItemIds(db, 'ds', 'm1')).toEqual([]);
     expect(await missingItemIds(db, 'ds', 'm2')).toEqual(ids);
     await putScores(db, 'ds', 'm2', [{ itemId: ids[1], score: makeScore(4) }]);

@@ -280,7 +280,9 @@ describe('review events in an encrypted workspace', () => {
     await unlock(db, 'pw');
     expect(await db.count('reviews')).toBe(0);
     expect((await db.getAll('events')).every(isSealed)).toBe(true);
-    expect(await getReviews(db, 'a')).toEqual([{ itemId, datasetId: 'a', label: 3, note: '回复太说教', crisis: { risk: 'wrong' }, updatedAt: 5 }]);
+    expect(await getReviews(db, 'a')).toEqual([
+      { itemId, datasetId: 'a', label: 3, note: '回复太说教', crisis: { risk: 'wrong' }, updatedAt: 5 },
+    ]);
     // Unlocking again converts nothing twice.
     lock(db);
     await unlock(db, 'pw');

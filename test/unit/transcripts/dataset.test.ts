@@ -22,8 +22,14 @@ describe('items from dialogues', () => {
     const r = parseTextInput('dialoguesafety.json', fixtureText('dialoguesafety.json'));
     const recs = buildDataset(r, { id: 'ds1', name: 'n', sourceFile: 'dialoguesafety.json', createdAt: 5 });
     expect(recs.dataset).toEqual({
-      id: 'ds1', name: 'n', sourceFile: 'dialoguesafety.json', createdAt: 5,
-      format: 'dialoguesafety-json', dialogueCount: 4, itemCount: 4, goldCount: 3,
+      id: 'ds1',
+      name: 'n',
+      sourceFile: 'dialoguesafety.json',
+      createdAt: 5,
+      format: 'dialoguesafety-json',
+      dialogueCount: 4,
+      itemCount: 4,
+      goldCount: 3,
     });
     expect(recs.items.every((i) => i.datasetId === 'ds1')).toBe(true);
     expect(previewCounts(r)).toEqual({ dialogues: 4, items: 4, goldItems: 3, skipped: 0 });

@@ -44,7 +44,10 @@ describe('exportCsv', () => {
 });
 
 describe('exportJsonl', () => {
-  const lines = exportJsonl(ITEMS, PROVENANCE, META).trimEnd().split('\n').map((l) => JSON.parse(l));
+  const lines = exportJsonl(ITEMS, PROVENANCE, META)
+    .trimEnd()
+    .split('\n')
+    .map((l) => JSON.parse(l));
 
   it('has a {type, version, source} header line then one row per item', () => {
     expect(lines[0]).toMatchObject({ type: 'xinan-results', version: 1, source: 'xinan', items: 3, ...PROVENANCE });
@@ -103,14 +106,27 @@ describe('review columns in every export', () => {
   ];
 
   it('CSV and JSONL carry reviewer label, note, reviewer, time, blind flag and final label beside the model output', () => {
-    const rows = Papa.parse<Record<string, string>>(exportCsv(reviewed, PROVENANCE, META).slice(1), { header: true, skipEmptyLines: true }).data;
+    const rows = Papa.parse<Record<string, string>>(exportCsv(reviewed, PROVENANCE, META).slice(1), {
+      header: true,
+      skipEmptyLines: true,
+    }).data;
     expect(rows[0]).toMatchObject({
-      pred_label: '7', review_label: '3', review_label_name: 'Unamiable Judgment', review_unsure: 'false', review_note: '评判, "引号"',
-      reviewer: '王', reviewed_at: '2026-11-30T01:02:03.000Z', review_blind: 'true', final_label: '5',
+      pred_label: '7',
+      review_label: '3',
+      review_label_name: 'Unamiable Judgment',
+      review_unsure: 'false',
+      review_note: '评判, "引号"',
+      reviewer: '王',
+      reviewed_at: '2026-11-30T01:02:03.000Z',
+      review_blind: 'true',
+      final_label: '5',
     });
     expect(rows[1]).toMatchObject({ review_label: '', review_unsure: 'true', reviewer: 'B', review_blind: '' });
     expect(rows[2]).toMatchObject({ review_label: '', reviewer: '', reviewed_at: '' });
-    const lines = exportJsonl(reviewed, PROVENANCE, META).trimEnd().split('\n').map((l) => JSON.parse(l));
+    const lines = exportJsonl(reviewed, PROVENANCE, META)
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(lines[1]).toMatchObject({ review_label: 3, review_blind: true, reviewer: '王', final_label: 5 });
     expect(lines[3]).toMatchObject({ review_label: null, review_unsure: null, final_label: null });
   });

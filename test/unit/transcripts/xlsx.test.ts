@@ -18,7 +18,13 @@ describe('XLSX', () => {
   it('reads a first row that is data, and a gold label in column C', async () => {
     const r = await parseXlsx(buildXlsx([['我很难过', '发生什么了？', 7]]), 'nohead.xlsx');
     expect(r.dialogues).toEqual([
-      { id: 'row-1', turns: [{ speaker: 'seeker', text: '我很难过' }, { speaker: 'supporter', text: '发生什么了？', label: 7 }] },
+      {
+        id: 'row-1',
+        turns: [
+          { speaker: 'seeker', text: '我很难过' },
+          { speaker: 'supporter', text: '发生什么了？', label: 7 },
+        ],
+      },
     ]);
   });
 
@@ -56,6 +62,9 @@ describe('XLSX that is neither layout', () => {
       ['编号x', '发言者', '话'],
       ['k', '来访者', '我睡不着'],
     ]);
-    await expect(parseXlsx(bytes, 'odd.xlsx')).rejects.toMatchObject({ code: 'missing-column', where: { key: 'whereRow', params: { n: 1 } } });
+    await expect(parseXlsx(bytes, 'odd.xlsx')).rejects.toMatchObject({
+      code: 'missing-column',
+      where: { key: 'whereRow', params: { n: 1 } },
+    });
   });
 });

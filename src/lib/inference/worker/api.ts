@@ -7,14 +7,7 @@
  */
 import type { SafetyEngine } from '../engine';
 import type { EngineOptions, ItemScore, ScoreItem } from '../types';
-import {
-  type Device,
-  type LoadRequest,
-  type LoadResult,
-  type ProgressEvent,
-  type ScoreRequest,
-  type ScoreResult,
-} from '../protocol';
+import { type Device, type LoadRequest, type LoadResult, type ProgressEvent, type ScoreRequest, type ScoreResult } from '../protocol';
 
 export interface ApiDeps {
   loadEngine: (opts: EngineOptions) => Promise<SafetyEngine>;
@@ -64,7 +57,13 @@ export function createInferenceApi(deps: ApiDeps) {
       loadMs: performance.now() - started,
       warmMs: performance.now() - warmStart,
     };
-    await onProgress?.({ type: 'ready', modelId: result.modelId, labels: result.labels, maxLength: result.maxLength, loadMs: result.loadMs });
+    await onProgress?.({
+      type: 'ready',
+      modelId: result.modelId,
+      labels: result.labels,
+      maxLength: result.maxLength,
+      loadMs: result.loadMs,
+    });
     return { engine, result };
   }
 
@@ -100,7 +99,10 @@ export function createInferenceApi(deps: ApiDeps) {
         for (let start = 0; start < order.length; start += batch) {
           if (cancelled.has(req.jobId)) return { jobId: req.jobId, scores, cancelled: true };
           const idx = order.slice(start, start + batch);
-          const out = await engine.scoreBatch(idx.map((i) => req.items[i]), batch);
+          const out = await engine.scoreBatch(
+            idx.map((i) => req.items[i]),
+            batch,
+          );
           idx.forEach((i, j) => (scores[i] = out[j]));
           done += idx.length;
           // Awaited so progress arrives before the result (comlink callbacks are otherwise fire-and-forget).

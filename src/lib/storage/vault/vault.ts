@@ -194,6 +194,12 @@ export interface LockedDataset {
 export async function listLockedDatasets(db: XinanDatabase): Promise<LockedDataset[]> {
   const all = await db.getAll('datasets');
   return all
-    .map(({ id, createdAt, dialogueCount, itemCount, name }) => ({ id, createdAt, dialogueCount, itemCount, ...(typeof name === 'string' ? { name } : {}) }))
+    .map(({ id, createdAt, dialogueCount, itemCount, name }) => ({
+      id,
+      createdAt,
+      dialogueCount,
+      itemCount,
+      ...(typeof name === 'string' ? { name } : {}),
+    }))
     .sort((a, b) => b.createdAt - a.createdAt);
 }

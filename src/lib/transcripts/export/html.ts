@@ -41,7 +41,9 @@ function provenanceSection(p: Provenance, meta: ExportMeta, count: number): stri
 function distributionSection(scored: ScoredItem[]): string {
   const counts = new Array<number>(NUM_LABELS).fill(0);
   for (const s of scored) counts[s.score!.label]++;
-  const rows = counts.map((n, id) => `<tr><td>${escapeHtml(labelName(id))}</td><td>${n}</td><td>${scored.length ? pct(n / scored.length) : '–'}</td></tr>`);
+  const rows = counts.map(
+    (n, id) => `<tr><td>${escapeHtml(labelName(id))}</td><td>${n}</td><td>${scored.length ? pct(n / scored.length) : '–'}</td></tr>`,
+  );
   const unsafe = scored.length - counts[SAFE_LABEL];
   return `<h2>类别分布 Class distribution</h2><p>不安全 Unsafe: ${unsafe} / ${scored.length}</p>
 <table><tr><th>类别 Class</th><th>数量 Count</th><th>比例 Share</th></tr>${rows.join('')}</table>`;
@@ -55,7 +57,9 @@ function agreementSection(withGold: ScoredItem[]): string {
   const b = binaryReport(gold, pred, SAFE_LABEL);
   const kappa = cohenKappa(gold, pred, NUM_LABELS);
   const head = LABELS.map((_, id) => `<th title="${escapeHtml(labelName(id))}">${id}</th>`).join('');
-  const matrix = r.confusion.map((row, g) => `<tr><th>${escapeHtml(`${g} ${LABELS_ZH[g]}`)}</th>${row.map((n) => `<td>${n}</td>`).join('')}</tr>`);
+  const matrix = r.confusion.map(
+    (row, g) => `<tr><th>${escapeHtml(`${g} ${LABELS_ZH[g]}`)}</th>${row.map((n) => `<td>${n}</td>`).join('')}</tr>`,
+  );
   return `<h2>与金标一致性 Agreement with gold labels (n = ${withGold.length})</h2>
 <p>准确率 Accuracy ${pct(r.accuracy)} · 加权 F1 Weighted F1 ${pct(r.weighted.f1)} · Cohen's κ ${kappa.toFixed(3)} · 二分类准确率 Binary accuracy ${pct(b.accuracy)}</p>
 <table><tr><th>金标 \\ 预测 Gold \\ Pred</th>${head}</tr>${matrix.join('')}</table>`;

@@ -2,16 +2,26 @@
 import Papa from 'papaparse';
 import { msg, type Msg } from '../../i18n/msg.ts';
 import type { ParseResult, Skipped } from '../model.ts';
-import { isPairMapping, looksLikePairHeader, looksLikePairs, matchHeaders, parseLongTable, parsePairsTable, type TableMapping } from './table.ts';
+import {
+  isPairMapping,
+  looksLikePairHeader,
+  looksLikePairs,
+  matchHeaders,
+  parseLongTable,
+  parsePairsTable,
+  type TableMapping,
+} from './table.ts';
 
 /** Raw rows of a CSV text, plus rows papaparse could not read cleanly. */
 export function csvRows(text: string): { rows: string[][]; errors: Skipped[] } {
   const parsed = Papa.parse<string[]>(text, { skipEmptyLines: false });
   // "Unable to auto-detect delimiting character; defaulted to ','": a note on a one-column or tiny file, no record lost.
-  const errors = parsed.errors.filter((e) => e.code !== 'UndetectableDelimiter').map((e) => ({
-    where: e.row === undefined ? msg('whereFile') : msg('whereRow', { n: e.row + 1 }),
-    reason: csvReason(e.code),
-  }));
+  const errors = parsed.errors
+    .filter((e) => e.code !== 'UndetectableDelimiter')
+    .map((e) => ({
+      where: e.row === undefined ? msg('whereFile') : msg('whereRow', { n: e.row + 1 }),
+      reason: csvReason(e.code),
+    }));
   // A trailing newline gives one empty row at the end; drop it so row counts match the file.
   const rows = parsed.data.filter((r, i) => !(i === parsed.data.length - 1 && r.length === 1 && r[0] === ''));
   return { rows, errors };

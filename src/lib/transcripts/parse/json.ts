@@ -50,11 +50,7 @@ export function parseJsonFile(text: string, file: string): ParseResult {
   throw new ImportError('unknown-format', file, msg('errJsonNeither'));
 }
 
-function parseChatRecords(
-  records: unknown[],
-  format: 'chat-json' | 'chat-jsonl',
-  where: (i: number) => Msg,
-): ParseResult {
+function parseChatRecords(records: unknown[], format: 'chat-json' | 'chat-jsonl', where: (i: number) => Msg): ParseResult {
   const result: ParseResult = { dialogues: [], skipped: [], format };
   records.forEach((record, i) => {
     const r = chatDialogue(record, i);

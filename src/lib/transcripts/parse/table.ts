@@ -55,13 +55,31 @@ const FIELD_NAMES: Record<Field | 'seeker' | 'reply', Msg> = {
 
 /** Header names we recognise, compared after lower-casing and removing spaces, '_' and '-'. */
 export const HEADER_ALIASES: Record<Field, readonly string[]> = {
-  dialogueId: ['dialogueid', 'dialogid', 'conversationid', 'sessionid', 'convid', 'id', '对话id', '对话编号', '会话id', '会话编号', '对话', '会话', '编号'],
+  dialogueId: [
+    'dialogueid',
+    'dialogid',
+    'conversationid',
+    'sessionid',
+    'convid',
+    'id',
+    '对话id',
+    '对话编号',
+    '会话id',
+    '会话编号',
+    '对话',
+    '会话',
+    '编号',
+  ],
   speaker: ['speaker', 'role', 'from', 'sender', 'author', '说话人', '角色', '发言人', '说话者', '身份'],
   text: ['text', 'content', 'message', 'utterance', 'value', '内容', '文本', '话语', '发言', '发言内容', '消息', '对话内容'],
   label: ['label', 'gold', 'goldlabel', 'class', '标签', '类别', '标注', '金标'],
 };
 
-const norm = (s: string) => s.trim().toLowerCase().replace(/[\s_-]+/g, '');
+const norm = (s: string) =>
+  s
+    .trim()
+    .toLowerCase()
+    .replace(/[\s_-]+/g, '');
 
 /** Finds known columns in a header row; fields not found are absent. */
 export function matchHeaders(header: readonly string[]): Partial<Record<Field, number>> {
@@ -74,11 +92,21 @@ export function matchHeaders(header: readonly string[]): Partial<Record<Field, n
   return found;
 }
 
-function resolve(ref: ColumnRef | undefined, header: readonly string[], file: string, what: Field | 'seeker' | 'reply'): number | undefined {
+function resolve(
+  ref: ColumnRef | undefined,
+  header: readonly string[],
+  file: string,
+  what: Field | 'seeker' | 'reply',
+): number | undefined {
   if (ref === undefined) return undefined;
   const i = typeof ref === 'number' ? ref : header.findIndex((h) => norm(h) === norm(ref));
   if (i < 0 || (typeof ref === 'number' && !Number.isInteger(ref))) {
-    throw new ImportError('missing-column', file, msg('errColumnNotInHeader', { field: FIELD_NAMES[what], ref: quoteValue(ref) }), msg('whereRow', { n: 1 }));
+    throw new ImportError(
+      'missing-column',
+      file,
+      msg('errColumnNotInHeader', { field: FIELD_NAMES[what], ref: quoteValue(ref) }),
+      msg('whereRow', { n: 1 }),
+    );
   }
   return i;
 }
@@ -96,7 +124,11 @@ export function resolveColumns(rows: string[][], file: string, mapping?: ColumnM
     : matchHeaders(header);
   for (const field of ['speaker', 'text'] as const) {
     if (cols[field] === undefined) {
-      const seen = header.slice(0, 8).map((h) => quoteValue(h, 20)).join(', ') + (header.length > 8 ? `, … (${header.length})` : '');
+      const seen =
+        header
+          .slice(0, 8)
+          .map((h) => quoteValue(h, 20))
+          .join(', ') + (header.length > 8 ? `, … (${header.length})` : '');
       const detail = msg('errNoColumn', { field: FIELD_NAMES[field], seen, aliases: HEADER_ALIASES[field].join(', ') });
       throw new ImportError('missing-column', file, detail, msg('whereRow', { n: 1 }));
     }
@@ -147,7 +179,27 @@ export function parseLongTable(rows: string[][], file: string, format: FormatId,
 }
 
 // 'seeker_message' / 求助者消息: the header of our own crisis export, so it imports again.
-const PAIR_HEADERS = ['seekermessage', '求助者消息', 'question', 'prompt', 'input', 'query', 'message', 'seeker', 'user', 'post', '问题', '提问', '输入', '来访者', '用户', '求助', '求助者', '帖子', '消息'];
+const PAIR_HEADERS = [
+  'seekermessage',
+  '求助者消息',
+  'question',
+  'prompt',
+  'input',
+  'query',
+  'message',
+  'seeker',
+  'user',
+  'post',
+  '问题',
+  '提问',
+  '输入',
+  '来访者',
+  '用户',
+  '求助',
+  '求助者',
+  '帖子',
+  '消息',
+];
 
 /** Whether row 1 of a two-column sheet is a header rather than a first message. */
 export function looksLikePairHeader(row: readonly string[]): boolean {

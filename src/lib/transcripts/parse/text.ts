@@ -28,7 +28,10 @@ export function matchPrefix(line: string): { speaker: Speaker; rest: string } | 
 
 /** True when at least one of the first non-empty lines starts with a speaker prefix. */
 export function looksLikeTranscript(text: string): boolean {
-  const lines = text.split(/\r?\n/).filter((l) => l.trim() !== '').slice(0, 20);
+  const lines = text
+    .split(/\r?\n/)
+    .filter((l) => l.trim() !== '')
+    .slice(0, 20);
   return lines.some((l) => matchPrefix(l) !== undefined);
 }
 

@@ -74,7 +74,11 @@ function checkSheetSpans(bytes: Uint8Array, file: string): void {
     const { rows, columns } = sheetSpan(xml);
     if (rows * Math.max(columns, 1) > MAX_XLSX_CELLS) {
       const sheetName = name.replace(/^xl\/worksheets\//, '');
-      throw new ImportError('too-large', file, msg('errXlsxSpan', { sheet: sheetName, rows, columns, limit: MAX_XLSX_CELLS.toLocaleString('en') }));
+      throw new ImportError(
+        'too-large',
+        file,
+        msg('errXlsxSpan', { sheet: sheetName, rows, columns, limit: MAX_XLSX_CELLS.toLocaleString('en') }),
+      );
     }
   }
 }
