@@ -163,7 +163,7 @@ test('crisis view follows the open dataset: A → crisis → 8-class → B → c
   await confirmImport(page);
   await openCrisis(page);
   await page
-    .getByRole('article', { name: /^item / })
+    .getByRole('article', { name: /^条目 / })
     .filter({ hasText: RISKY })
     .waitFor();
   await page.getByRole('tab', { name: /安全分类/ }).click();
@@ -178,7 +178,7 @@ test('crisis view follows the open dataset: A → crisis → 8-class → B → c
   await page.getByLabel(/列出所有回复/).check();
   const records = JSON.parse(readFileSync(`${FIXTURES}/dialoguesafety.json`, 'utf8')) as { id: string; response: string }[];
   const bReplies = records.map((r) => r.response.replace(/^\[supporter\]/, ''));
-  const items = page.getByRole('article', { name: /^item / });
+  const items = page.getByRole('article', { name: /^条目 / });
   // Every listed row is one of B's replies, and all of B's pairs are listed.
   await page.waitForFunction((n) => document.querySelectorAll('[data-testid=crisis-panel] article.item').length === n, bReplies.length);
   const shown = await items.getByTestId('crisis-reply').allTextContents();

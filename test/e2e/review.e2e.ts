@@ -3,7 +3,7 @@
  * agreement checked against values computed here by hand formulas, a second (and third) reviewer's
  * file merged with κ shown, reload keeping every review, and exports carrying the review columns.
  */
-import { writeFileSync, mkdtempSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
@@ -142,6 +142,16 @@ test('review: keyboard-only blind review of the sample, agreement, second review
   await press(page, 'k');
   await page.getByTestId('queue-position').filter({ hasText: '第 8 / 9 条' }).waitFor();
   await page.getByTestId('review-progress').filter({ hasText: '已审阅 9 / 9' }).waitFor();
+
+  // The README's screenshots of the review queue, in both languages, made by this run.
+  mkdirSync('docs/screenshots', { recursive: true });
+  await page.screenshot({ path: 'docs/screenshots/review-queue-zh.png' });
+  await page.getByRole('button', { name: 'English' }).click();
+  await page.getByTestId('review-progress').filter({ hasText: 'Reviewed 9 / 9' }).waitFor();
+  await page.screenshot({ path: 'docs/screenshots/review-queue-en.png' });
+  await page.getByRole('button', { name: '中文' }).click();
+  await page.getByTestId('review-progress').filter({ hasText: '已审阅 9 / 9' }).waitFor();
+  await focusInQueue(page);
 
   const final = [...mine];
   final[2] = model[2];

@@ -54,17 +54,18 @@ test('workspace: a backup taken after the crisis view restores everything (sampl
   await scoreAll(page, '示例对话 sample.json');
   await page.getByRole('tab', { name: /危机回应/ }).click();
   await page.locator('[data-testid=crisis-panel][data-phase=ready]').waitFor({ timeout: 180_000 });
-  const risky = page.getByRole('article', { name: /^item / }).first();
-  await risky.getByRole('button', { name: 'Risk assessment correct' }).click();
-  await risky.getByRole('button', { name: 'Risk assessment correct', pressed: true }).waitFor();
+  const risky = page.getByRole('article', { name: /^条目 / }).first();
+  await risky.getByRole('button', { name: '评估风险：模型判断正确' }).click();
+  await risky.getByRole('button', { name: '评估风险：模型判断正确', pressed: true }).waitFor();
   // The mark and the crisis models' scores are written after the view shows them: wait until stored.
   await page.waitForFunction(
     () =>
       new Promise<boolean>((resolve) => {
         const open = indexedDB.open('xinan');
         open.onsuccess = () => {
-          const tx = open.result.transaction(['reviews', 'scores']);
-          const reviews = tx.objectStore('reviews').count();
+          // Since schema v3 a mark is an event of the review audit log.
+          const tx = open.result.transaction(['events', 'scores']);
+          const reviews = tx.objectStore('events').count();
           const scores = tx.objectStore('scores').getAll();
           tx.oncomplete = () => {
             const crisis = (scores.result as { modelId: string }[]).filter((s) => /^(xinan-crisis-zh|seeker-risk)@/.test(s.modelId));
@@ -89,7 +90,11 @@ test('workspace: a backup taken after the crisis view restores everything (sampl
   await page.getByRole('button', { name: /清除全部数据/ }).click();
   const [wipeBackup] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: '下载备份后清除' }).click()]);
   await page.getByText(/还没有数据集/).waitFor();
-  assertEqual(await allStores(page), { datasets: [], dialogues: [], items: [], reviews: [], scores: [] }, 'wiped');
+  assertEqual(
+    await allStores(page),
+    { datasets: [], dialogues: [], events: [], items: [], reviews: [], scores: [], settings: [] },
+    'wiped',
+  );
 
   await page
     .getByLabel(/从备份恢复/)

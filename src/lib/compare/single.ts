@@ -6,6 +6,7 @@ import { msg, type Msg } from '../i18n/msg.ts';
 import { readLabel } from '../transcripts/labels.ts';
 import type { FormatId, Turn } from '../transcripts/model.ts';
 import { splitMarkedTurns } from '../transcripts/parse/dialogue-safety.ts';
+import { PAIR_HEADERS } from '../transcripts/parse/table.ts';
 import { normalizeSpeaker } from '../transcripts/speakers.ts';
 import { columnLetter, CompareImportError, type CompareSkip, type Where } from './errors.ts';
 import type { CompareContext, CompareParse, CompareReply } from './model.ts';
@@ -29,30 +30,8 @@ export const COMPARE_ALIASES: Record<Field, readonly string[]> = {
     '上下文id',
   ],
   turn: ['turn', 'turnindex', 'turnid', '轮次', '轮'],
-  context: [
-    'context',
-    'seekermessage',
-    'prompt',
-    'question',
-    'input',
-    'query',
-    'message',
-    'seeker',
-    'user',
-    'post',
-    '上下文',
-    '求助者消息',
-    '问题',
-    '提问',
-    '输入',
-    '来访者',
-    '用户',
-    '求助',
-    '求助者',
-    '帖子',
-    '消息',
-    '对话',
-  ],
+  // A seeker-message column of the pairs layout, or a context column.
+  context: ['context', '上下文', '对话', ...PAIR_HEADERS],
   responder: [
     'responder',
     'model',

@@ -159,7 +159,7 @@ export class ReviewState {
     const reviewed = new Map<string, number | 'unsure'>();
     for (const [id, v] of this.mine) if (v.value !== undefined) reviewed.set(id, v.value);
     const items = results.items.map((it) => {
-      const s = results.scores.get(it.id);
+      const s = results.decided.get(it.id);
       return s ? { id: it.id, probs: s.probs.slice(0, NUM_LABELS), label: s.label, pUnsafe: s.pUnsafe } : { id: it.id };
     });
     const currentId = this.ids[this.index];
@@ -187,7 +187,7 @@ export class ReviewState {
     const datasetId = this.#results.dataset?.id;
     if (!datasetId) throw new Error('no dataset open');
     const known = this.#scorer.known;
-    const score = this.#results.scores.get(itemId);
+    const score = this.#results.decided.get(itemId);
     const model = known ? { id: known.modelId, sha256: known.sha256, ...(score ? { label: score.label } : {}) } : undefined;
     return { reviewer: this.log.reviewer, datasetId, itemId, model, blind: !this.revealed(itemId) };
   }
@@ -212,7 +212,7 @@ export class ReviewState {
 
   /** Confirms the model's label; refused while the model is hidden (blind: commit your own class first). */
   async confirm(itemId: string): Promise<boolean> {
-    const score = this.#results.scores.get(itemId);
+    const score = this.#results.decided.get(itemId);
     if (!score || !this.revealed(itemId)) return false;
     return this.decide(itemId, score.label as LabelId);
   }
@@ -234,7 +234,7 @@ export class ReviewState {
     const out: Source[] = [];
     const model = new Map<string, number>();
     for (const it of results.items) {
-      const s = results.scores.get(it.id);
+      const s = results.decided.get(it.id);
       if (s) model.set(it.id, s.label);
     }
     if (model.size) out.push({ key: 'model', kind: 'model', name: 'model', labels: model });
@@ -307,7 +307,7 @@ export class ReviewState {
     return this.#append([adjudicateEvent({ ...c, blind: false }, before, label, sources)]);
   }
 
-  /** This reviewer's decided items (unsure excluded) with the model's P(unsafe): the tuning data. */
+  /** This reviewer's decided items (unsure excluded) with the model's P(unsafe): the tuning data (raw scores: P(unsafe) does not depend on the threshold). */
   reviewedScores = $derived.by((): ReviewedScore[] => {
     const out: ReviewedScore[] = [];
     for (const [id, v] of this.mine) {

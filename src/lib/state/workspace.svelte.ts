@@ -62,7 +62,10 @@ export class Workspace {
 
   async init(): Promise<void> {
     await this.refresh();
-    this.persist = await persistenceState();
+    const state = await persistenceState();
+    // A first import may have asked (askPersistence) while this was reading: its answer stands. Overwriting a
+    // 'denied' with the later 'not-asked' made the panel say "not asked yet" after the user had been asked.
+    if (this.persist === 'unknown') this.persist = state;
   }
 
   /** Asks for persistent storage once, at the first import (see quota.ts); the result shows in the storage panel. */

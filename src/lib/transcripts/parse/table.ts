@@ -179,7 +179,7 @@ export function parseLongTable(rows: string[][], file: string, format: FormatId,
 }
 
 // 'seeker_message' / 求助者消息: the header of our own crisis export, so it imports again.
-const PAIR_HEADERS = [
+export const PAIR_HEADERS = [
   'seekermessage',
   '求助者消息',
   'question',
