@@ -9,3 +9,4 @@ export { responderName, matchKey, type ResponderFile } from './match.ts';
 export { COMPARE_ALIASES, parseReplyColumns, parseResponderTable, parseResponderRecords } from './single.ts';
 export { longTable, longCsv, longXlsx, LONG_COLUMNS, type LongRow, type LongProvenance } from './export.ts';
 export { compareHtmlReport, COMPARE_REPORT_TYPE, type ReportChart, type ReportInput } from './report.ts';
+export { compareModels, type ModelPairResult, type Accuracy } from './models.ts';

@@ -3,6 +3,7 @@
  * `{name}` placeholders are filled by `format`.
  */
 import { CMP_EN, CMP_ZH } from './compare-messages';
+import { MODEL_EN, MODEL_ZH } from './model-messages';
 import { REVIEW_EN, REVIEW_ZH } from './review-messages';
 import { VAULT_EN, VAULT_ZH } from './vault-messages';
 
@@ -169,6 +170,7 @@ export const ZH = {
   importCodeInvalidXlsx: '不是有效的 XLSX 文件',
   importCodeNoDialogues: '没有可读取的对话',
   ...CMP_ZH,
+  ...MODEL_ZH,
   // Where in a file (import errors and skipped records).
   crisisTitle: '危机回应要点',
   crisisItemAria: '条目 {id}',
@@ -455,6 +457,7 @@ export const EN: Record<MessageKey, string> = {
   importCodeInvalidXlsx: 'Not a valid XLSX file',
   importCodeNoDialogues: 'No dialogue could be read',
   ...CMP_EN,
+  ...MODEL_EN,
   crisisTitle: 'Crisis response points',
   crisisItemAria: 'item {id}',
   crisisThresholdMeta: 'threshold {t}',

@@ -27,6 +27,8 @@ export interface LoadRequest {
   modelPath: string;
   /** Force a device; by default WebGPU when an adapter exists, else WASM. */
   device?: Device;
+  /** 'q8' loads onnx/model_quantized.onnx (default), 'fp32' onnx/model.onnx (a model folder may hold either). */
+  dtype?: 'q8' | 'fp32';
   /** Force a WASM thread count (bench); by default min(hardwareConcurrency, 4) when isolated, else 1. */
   threads?: number;
 }

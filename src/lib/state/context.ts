@@ -6,6 +6,8 @@ import type { CompareResults } from './compare.svelte';
 import type { CrisisResults } from './crisis-results.svelte';
 import type { Importer } from './importer.svelte';
 import type { ModelCards } from './model-card.svelte';
+import type { ModelCompare } from './model-compare.svelte';
+import type { ModelLibrary } from './models.svelte';
 import type { Results } from './results.svelte';
 import type { ReviewState } from './review.svelte';
 import type { Scorer } from './scorer.svelte';
@@ -24,6 +26,8 @@ export interface AppState {
   cards: ModelCards;
   vault: Vault;
   review: ReviewState;
+  models: ModelLibrary;
+  modelCompare: ModelCompare;
 }
 
 const KEY = Symbol('xinan-app');

@@ -1,6 +1,7 @@
 /** Turns any thrown value into the message the UI shows; storage-full gets its own translated text. */
-import type { Msg } from '../i18n/msg';
-import { isQuotaError, RestoreError, StorageFullError, VaultLockedError, WrongPassphraseError } from '../storage';
+import { enText, type Msg } from '../i18n/msg';
+import { ModelFolderError } from '../inference/model-folder';
+import { isQuotaError, ModelStoreError, RestoreError, StorageFullError, VaultLockedError, WrongPassphraseError } from '../storage';
 import { ImportError, type ImportErrorCode } from '../transcripts';
 
 /**
@@ -20,5 +21,6 @@ export function toUiError(e: unknown): UiError {
   if (e instanceof VaultLockedError) return { kind: 'locked' };
   if (e instanceof ImportError) return { kind: 'message', message: e.message, msg: e.msg, code: e.code };
   if (e instanceof RestoreError) return { kind: 'message', message: e.message, msg: e.msg };
+  if (e instanceof ModelFolderError || e instanceof ModelStoreError) return { kind: 'message', message: enText(e.msg), msg: e.msg };
   return { kind: 'message', message: e instanceof Error ? e.message : String(e) };
 }

@@ -43,7 +43,7 @@ export interface Summary {
 export type ExportKind = 'csv' | 'jsonl' | 'html';
 
 /** The results area shows either the 8-class safety results or the crisis view (state/crisis-results). */
-export type ResultsView = 'safety' | 'crisis' | 'compare' | 'review';
+export type ResultsView = 'safety' | 'crisis' | 'compare' | 'review' | 'models';
 
 export class Results {
   dataset = $state.raw<Dataset | undefined>(undefined);

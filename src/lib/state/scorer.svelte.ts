@@ -7,7 +7,9 @@ import { AbortError, completeScores, InferenceBridge } from '../inference/bridge
 import type { Device, FileProgressEvent, LoadResult, ProgressEvent } from '../inference/protocol';
 import { isFileEvent } from '../inference/protocol';
 import type { ItemScore, ScoreItem } from '../inference/types';
-import { countScores, getItems, missingItemIds, putScores, type StoredScore } from '../storage';
+import { toTaxonomyScore } from '../inference/label-map';
+import { opfsModelPath } from '../inference/model-paths';
+import { countScores, getItems, missingItemIds, putScores, type StoredModel, type StoredScore } from '../storage';
 import { toUiError, type UiError } from './errors';
 import { cacheModelFiles, MODEL_PATH, modelIdentity, type ModelIdentity } from './model-files';
 
@@ -34,7 +36,14 @@ export interface ScoringProgress {
 export class Scorer {
   phase = $state<ModelPhase>('idle');
   model = $state.raw<ModelInfo | undefined>(undefined);
+  /** Identity of the model chosen for scoring (the bundled one unless a stored model is chosen). */
   known = $state.raw<ModelIdentity | undefined>(undefined);
+  /** The bundled model's identity, once read. */
+  bundled = $state.raw<ModelIdentity | undefined>(undefined);
+  /** The stored model (brought from disk) chosen for scoring; undefined: the bundled model. */
+  chosen = $state.raw<StoredModel | undefined>(undefined);
+  /** Called after the chosen model changed, so every view re-reads the scores of the new one. */
+  onChosen?: () => Promise<void> | void;
   #identity?: Promise<ModelIdentity>;
   device = $state.raw<{ device: Device; threads: number; crossOriginIsolated: boolean } | undefined>(undefined);
   files = $state.raw<Record<string, FileProgressEvent>>({});
@@ -59,11 +68,19 @@ export class Scorer {
     else if (e.type === 'warming') this.phase = 'warming';
   };
 
-  /** The default model's id and weights hash (memoized; a failure is forgotten so it can be retried). */
+  /** The chosen model's id and weights hash: every view reads the scores stored under its `storageId`. */
   identity(): Promise<ModelIdentity> {
+    const chosen = this.chosen;
+    if (chosen) return Promise.resolve(storedIdentity(chosen));
+    return this.bundledIdentity();
+  }
+
+  /** The bundled model's id and weights hash (memoized; a failure is forgotten so it can be retried). */
+  bundledIdentity(): Promise<ModelIdentity> {
     this.#identity ??= modelIdentity(MODEL_PATH).then(
       (identity) => {
-        this.known = identity;
+        this.bundled = identity;
+        if (!this.chosen) this.known = identity;
         return identity;
       },
       (e: unknown) => {
@@ -74,15 +91,41 @@ export class Scorer {
     return this.#identity;
   }
 
-  /** Loads the model once; later calls return the same info. */
+  /**
+   * Chooses the model the next scoring run uses, and that every view shows (undefined: the bundled one).
+   * A model with a custom label set cannot feed the 8-class views and is refused here.
+   */
+  async choose(model: StoredModel | undefined): Promise<void> {
+    if (this.busy || model?.sha256 === this.chosen?.sha256) return;
+    if (model && !model.labelMap) return;
+    this.chosen = model;
+    this.known = model ? storedIdentity(model) : this.bundled;
+    if (!model) await this.bundledIdentity().catch(() => undefined);
+    await this.onChosen?.();
+    await this.refreshCounts();
+  }
+
+  /** Loads the chosen model once; later calls return the same info until another model is chosen. */
   async ensureModel(signal?: AbortSignal): Promise<ModelInfo> {
-    if (this.model) return this.model;
+    const chosen = this.chosen;
+    const identity = await this.identity();
+    if (this.model?.storageId === identity.storageId) return this.model;
+    this.model = undefined;
     this.phase = 'loading';
-    const [result, identity] = await Promise.all([this.#bridge.load(signal, { modelPath: MODEL_PATH }, this.#onProgress), this.identity()]);
-    void cacheModelFiles(MODEL_PATH).catch(() => undefined);
+    const req = chosen
+      ? { modelPath: opfsModelPath(chosen.sha256), dtype: chosen.onnxFile.endsWith('model.onnx') ? ('fp32' as const) : ('q8' as const) }
+      : { modelPath: MODEL_PATH };
+    const result = await this.#bridge.load(signal, req, this.#onProgress);
+    if (!chosen) void cacheModelFiles(MODEL_PATH).catch(() => undefined);
     this.model = { ...result, ...identity };
     this.phase = 'ready';
     return this.model;
+  }
+
+  /** Scores in taxonomy order: a stored model whose labels are in another order is mapped (label-map.ts). */
+  #toTaxonomy(scores: ItemScore[]): ItemScore[] {
+    const map = this.chosen?.labelMap;
+    return map ? scores.map((s) => toTaxonomyScore(s, map)) : scores;
   }
 
   /**
@@ -90,8 +133,8 @@ export class Scorer {
    * so during a dataset run it waits for the chunk in flight rather than racing it.
    */
   async scoreItems(items: ScoreItem[]): Promise<ItemScore[]> {
-    await this.ensureModel();
-    return completeScores(await this.#bridge.score(undefined, items), MODEL_PATH);
+    const model = await this.ensureModel();
+    return this.#toTaxonomy(completeScores(await this.#bridge.score(undefined, items), model.modelId));
   }
 
   /** Re-counts every listed dataset's stored scores for the default model. */
@@ -175,7 +218,8 @@ export class Scorer {
       const { start, chunk, job } = next;
       const res = await job;
       next = start + CHUNK < missing.length && !res.cancelled ? send(start + CHUNK) : undefined;
-      const done = res.scores.flatMap((score, i) => (score ? [{ itemId: chunk[i].id, score }] : []));
+      const map = this.chosen?.sha256 === model.sha256 ? this.chosen.labelMap : null;
+      const done = res.scores.flatMap((score, i) => (score ? [{ itemId: chunk[i].id, score: map ? toTaxonomyScore(score, map) : score }] : []));
       const scoredAt = Date.now();
       await putScores(db, datasetId, model.storageId, done, scoredAt);
       this.onStored?.(
@@ -213,4 +257,9 @@ export class Scorer {
   terminate(): void {
     this.#bridge.terminate();
   }
+}
+
+/** A stored model's identity: its scores live under its id, as the bundled model's under name@sha. */
+export function storedIdentity(m: StoredModel): ModelIdentity {
+  return { modelId: m.name, sha256: m.sha256, storageId: m.id, placeholder: false };
 }

@@ -3,6 +3,10 @@
  * delete / wipe, backup / restore. Every IndexedDB call the app makes goes through state/.
  */
 import {
+  clearModels,
+  modelsForBackup,
+  parseBackup,
+  restoreModels,
   createBackup,
   decryptBackupText,
   deleteDataset,
@@ -21,11 +25,13 @@ import {
   wipeAll,
   type PersistResult,
   type StorageUsage,
+  type Backup,
   type XinanDatabase,
 } from '../storage';
 import type { Dataset } from '../transcripts';
 import { downloadText } from './download';
 import { toUiError, type UiError } from './errors';
+import { opfsRoot, type OpfsRoot } from './opfs';
 
 export const APP_VERSION: string = __APP_VERSION__;
 
@@ -44,6 +50,12 @@ export class Workspace {
   /** An encrypted backup file waiting for its passphrase before restore. */
   pendingRestore = $state.raw<{ name: string; text: string } | undefined>(undefined);
   #db?: Promise<XinanDatabase>;
+  /** Where models brought from disk are stored (OPFS); backup, restore and wipe include them. */
+  readonly modelsRoot: OpfsRoot;
+
+  constructor(modelsRoot: OpfsRoot = opfsRoot) {
+    this.modelsRoot = modelsRoot;
+  }
 
   /** Opens the database once; a failed open is forgotten so the next call retries. */
   db(): Promise<XinanDatabase> {
@@ -107,6 +119,8 @@ export class Workspace {
         }
       }
       await wipeAll(db);
+      const root = await this.modelsRoot();
+      if (root) await clearModels(root);
       wiped = true;
     });
     return wiped;
@@ -129,17 +143,33 @@ export class Workspace {
       throw new Error('encrypted workspace: make an encrypted backup first');
     }
     const now = new Date().toISOString();
-    const backup = await createBackup(db, APP_VERSION, now);
+    const backup = await this.#fullBackup(db, now);
     const text = serializeBackup(backup);
     verifyBackup(text, backup);
     downloadText(`xinan-backup-${now.slice(0, 10)}.json`, text, 'application/json');
+  }
+
+  /** The database's records plus the models brought from disk (OPFS), files included. */
+  async #fullBackup(db: XinanDatabase, now: string): Promise<Backup> {
+    const backup = await createBackup(db, APP_VERSION, now);
+    const root = await this.modelsRoot();
+    if (root) backup.models = await modelsForBackup(root);
+    return backup;
+  }
+
+  /** Models first (checked whole, hashed, added; never removed), then the database in one transaction. */
+  async #restoreText(text: string): Promise<Backup> {
+    const models = parseBackup(text).models ?? [];
+    const root = await this.modelsRoot();
+    if (root && models.length) await restoreModels(root, models);
+    return restoreBackup(await this.db(), text);
   }
 
   /** The whole backup file sealed with a key derived from `passphrase` (vault/backup-file.ts). */
   async backupEncrypted(passphrase: string): Promise<void> {
     await this.#guard(async () => {
       const now = new Date().toISOString();
-      const text = await encryptBackupText(serializeBackup(await createBackup(await this.db(), APP_VERSION, now)), passphrase);
+      const text = await encryptBackupText(serializeBackup(await this.#fullBackup(await this.db(), now)), passphrase);
       downloadText(`xinan-backup-${now.slice(0, 10)}.encrypted.json`, text, 'application/json');
       this.backupNeedsPassphrase = false;
     });
@@ -154,7 +184,7 @@ export class Workspace {
         this.pendingRestore = { name: file.name, text };
         return;
       }
-      const backup = await restoreBackup(await this.db(), text);
+      const backup = await this.#restoreText(text);
       count = backup.datasets.length;
     });
     return count;
@@ -166,7 +196,7 @@ export class Workspace {
     if (!pending) return undefined;
     let count: number | undefined;
     await this.#guard(async () => {
-      const backup = await restoreBackup(await this.db(), await decryptBackupText(pending.text, passphrase));
+      const backup = await this.#restoreText(await decryptBackupText(pending.text, passphrase));
       count = backup.datasets.length;
       this.pendingRestore = undefined;
     });

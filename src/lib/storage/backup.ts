@@ -10,6 +10,7 @@ import { DB_VERSION, type Review, type Setting, type StoredDialogue, type Stored
 import { RestoreError } from './errors.ts';
 import { issueAll, writeTx } from './tx.ts';
 import { validateBackupRecords } from './backup-validate.ts';
+import { validateBackupModels, type BackupModel } from './backup-models.ts';
 import { quoteValue } from '../transcripts/describe.ts';
 import { openStores, sealStores } from './vault/records.ts';
 import type { Dataset } from '../transcripts/model.ts';
@@ -37,6 +38,8 @@ export interface Backup {
   reviews?: Review[];
   events: ReviewEvent[];
   settings: Setting[];
+  /** Models brought from disk (OPFS), files included; added by the workspace, restored by backup-models.ts. */
+  models?: BackupModel[];
 }
 
 /** Reads every store in one snapshot. `createdAt` is passed in so output is deterministic in tests. */
@@ -90,7 +93,7 @@ export function parseBackup(text: string): Backup {
   if (b.version > BACKUP_VERSION) {
     throw new RestoreError(msg('restoreTooNew', { version: b.version, supported: BACKUP_VERSION }));
   }
-  return { ...(b as unknown as Backup), ...validateBackupRecords(b) };
+  return { ...(b as unknown as Backup), ...validateBackupRecords(b), models: validateBackupModels(b.models) };
 }
 
 /** Every store restore replaces ('reviews' is emptied: its records live on as events since v3). */
@@ -108,6 +111,10 @@ export function verifyBackup(text: string, written: Backup): void {
     if (read[store].length !== written[store].length) {
       throw new RestoreError(msg('restoreReadBack', { store, written: written[store].length, read: read[store].length }));
     }
+  }
+  const models = written.models?.length ?? 0;
+  if ((read.models?.length ?? 0) !== models) {
+    throw new RestoreError(msg('restoreReadBack', { store: 'models', written: models, read: read.models?.length ?? 0 }));
   }
 }
 

@@ -9,3 +9,5 @@ export { writeTx } from './tx.ts';
 export * from './vault/index.ts';
 export * from './events.ts';
 export { LEGACY_REVIEWER, eventsFromLegacyReview } from './legacy-reviews.ts';
+export * from './models.ts';
+export * from './backup-models.ts';

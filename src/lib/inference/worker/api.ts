@@ -43,6 +43,7 @@ export function createInferenceApi(deps: ApiDeps) {
     const engine = await deps.loadEngine({
       modelPath: req.modelPath,
       device: prepared.device,
+      dtype: req.dtype,
       progressCallback: (e) => onProgress?.(toFileEvent(e)),
     });
     await onProgress?.({ type: 'warming' });

@@ -6,6 +6,7 @@ import { env } from '@huggingface/transformers';
 import wasmUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.wasm?url';
 import mjsUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.mjs?url';
 import type { Device, LoadRequest } from '../protocol';
+import { opfsFetch } from './opfs-fetch';
 
 /** More threads than this gave no gain for a model of our size and wastes memory. */
 const MAX_THREADS = 4;
@@ -19,7 +20,12 @@ export function configureRuntime(threads: number): void {
   wasm.wasmPaths = { wasm: new URL(wasmUrl, self.location.href).href, mjs: new URL(mjsUrl, self.location.href).href };
   wasm.numThreads = threads;
   wasm.proxy = false;
+  // Models brought from disk are read from OPFS (model-paths.ts); wrapped once, not per load.
+  if (!wrapped) env.fetch = opfsFetch(env.fetch as Parameters<typeof opfsFetch>[0]);
+  wrapped = true;
 }
+
+let wrapped = false;
 
 export function defaultThreads(): number {
   return self.crossOriginIsolated ? Math.max(1, Math.min(navigator.hardwareConcurrency || 1, MAX_THREADS)) : 1;
