@@ -139,9 +139,7 @@ export function mapToTaxonomy(labels: readonly string[]): { map: LabelId[] } | {
 
 function checkTokenizer(tokenizer: unknown): void {
   if (!isObject(tokenizer) || !isObject(tokenizer.model)) throw err(msg('modelTokenizerNoModel', { file: TOKENIZER }), TOKENIZER);
-  const added = Array.isArray(tokenizer.added_tokens)
-    ? tokenizer.added_tokens.map((t) => (isObject(t) ? t.content : undefined))
-    : [];
+  const added = Array.isArray(tokenizer.added_tokens) ? tokenizer.added_tokens.map((t) => (isObject(t) ? t.content : undefined)) : [];
   const vocab = tokenizer.model.vocab;
   const inVocab = (tok: string) =>
     isObject(vocab) ? tok in vocab : Array.isArray(vocab) ? vocab.some((p) => Array.isArray(p) && p[0] === tok) : false;
@@ -208,14 +206,15 @@ export async function checkModelFolder(folderName: string, files: readonly Folde
   const multi = config.problem_type === 'multi_label_classification';
   const declaredCustom = isObject(config.xinan) && config.xinan.label_set === 'custom';
   const mapped = mapToTaxonomy(labels);
-  let labelMap: LabelId[] | null = null;
-  if (declaredCustom) labelMap = null;
-  else if ('map' in mapped && !multi) labelMap = mapped.map;
-  else if (multi) throw err(msg('modelMultiLabel', { file: CONFIG }), CONFIG);
-  else {
-    const { unknown, missing } = mapped as { unknown: string[]; missing: string[] };
-    throw err(msg('modelLabelsNotTaxonomy', { file: CONFIG, unknown: unknown.join(', ') || '–', missing: missing.join(', ') || '–' }), CONFIG);
+  if (!declaredCustom && multi) throw err(msg('modelMultiLabel', { file: CONFIG }), CONFIG);
+  if (!declaredCustom && !('map' in mapped)) {
+    const { unknown, missing } = mapped;
+    throw err(
+      msg('modelLabelsNotTaxonomy', { file: CONFIG, unknown: unknown.join(', ') || '–', missing: missing.join(', ') || '–' }),
+      CONFIG,
+    );
   }
+  const labelMap: LabelId[] | null = declaredCustom || !('map' in mapped) ? null : mapped.map;
 
   const tokConfigBytes = await readChecked(byPath.get(TOKENIZER_CONFIG)!, MAX_JSON_BYTES);
   const tokConfig = parseJson(TOKENIZER_CONFIG, tokConfigBytes);

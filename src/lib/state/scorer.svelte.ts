@@ -219,7 +219,9 @@ export class Scorer {
       const res = await job;
       next = start + CHUNK < missing.length && !res.cancelled ? send(start + CHUNK) : undefined;
       const map = this.chosen?.sha256 === model.sha256 ? this.chosen.labelMap : null;
-      const done = res.scores.flatMap((score, i) => (score ? [{ itemId: chunk[i].id, score: map ? toTaxonomyScore(score, map) : score }] : []));
+      const done = res.scores.flatMap((score, i) =>
+        score ? [{ itemId: chunk[i].id, score: map ? toTaxonomyScore(score, map) : score }] : [],
+      );
       const scoredAt = Date.now();
       await putScores(db, datasetId, model.storageId, done, scoredAt);
       this.onStored?.(

@@ -10,7 +10,11 @@ import { describe, expect, it } from 'vitest';
 import { crisisPairsFromItems, seekerItem } from '../../../src/lib/inference/crisis.ts';
 import { loadEngine } from '../../../src/lib/inference/engine.ts';
 import { splitMarkedTurns } from '../../../src/lib/inference/input.ts';
-import { createBackup, restoreBackup, serializeBackup } from '../../../src/lib/storage/backup.ts';
+import { createBackup, parseBackup, restoreBackup, serializeBackup, verifyBackup } from '../../../src/lib/storage/backup.ts';
+import { modelsForBackup, restoreModels } from '../../../src/lib/storage/backup-models.ts';
+import { clearModels, listModels, readModelFile, saveModel } from '../../../src/lib/storage/models.ts';
+import { checkModelFolder } from '../../../src/lib/inference/model-folder.ts';
+import { MemDir } from '../../helpers/opfs.ts';
 import { importDataset, wipeAll } from '../../../src/lib/storage/datasets.ts';
 import type { XinanDatabase } from '../../../src/lib/storage/db.ts';
 import { getItems, getScores, putReview, putScores, putSetting, thresholdSetting } from '../../../src/lib/storage/index.ts';
@@ -120,6 +124,68 @@ describe('backup round-trip of a workspace every model and store has written to'
     expect(await everything(db)).toEqual(before);
     // NaN, not null or 0: the crisis view reads these back as "no safe class".
     expect([...(await getScores(db, 'gold', 'seeker-risk@cdcd')).values()].every((s) => Number.isNaN(s.pUnsafe))).toBe(true);
+    db.close();
+  });
+
+  it('models brought from disk (OPFS) travel in the backup with their files, and their scores with the rest', async () => {
+    const db = await openFreshDb();
+    const root = new MemDir();
+    const v1 = 'test/fixtures/models/xinan-safety-zh-v1';
+    const files = ['config.json', 'tokenizer.json', 'tokenizer_config.json', 'onnx/model_quantized.onnx'].map((path) => {
+      const bytes = new Uint8Array(readFileSync(`${v1}/${path}`));
+      return { path, size: bytes.length, bytes: async () => bytes };
+    });
+    const stored = await saveModel(root, await checkModelFolder('xinan-safety-zh-v1', files), 7);
+    const sample = JSON.parse(readFileSync('test/fixtures/sample-ds.json', 'utf8')) as { context: string; response: string }[];
+    const ds = buildDataset(
+      {
+        dialogues: sample.slice(0, 3).map((r, i) => ({
+          id: `d${i}`,
+          turns: [...splitMarkedTurns(r.context), { speaker: 'supporter' as const, text: splitMarkedTurns(r.response)[0].text }],
+        })),
+        skipped: [],
+        format: 'dialoguesafety-json',
+      },
+      { id: 'm', name: 'm.json', sourceFile: 'm.json', createdAt: 1 },
+    );
+    await importDataset(db, ds);
+    const items = await getItems(db, 'm');
+    const s8 = await safety.scoreBatch(items.map((it) => ({ context: it.context, response: it.response })));
+    // Two models' scores side by side on one dataset: the bundled one's and the stored model's.
+    await putScores(
+      db,
+      'm',
+      'xinan-safety-zh@abab',
+      items.map((it, i) => ({ itemId: it.id, score: s8[i] })),
+      3,
+    );
+    await putScores(
+      db,
+      'm',
+      stored.id,
+      items.map((it, i) => ({ itemId: it.id, score: { ...s8[i], label: 0 } })),
+      4,
+    );
+
+    // As Workspace does: the database's backup plus the stored models.
+    const backup = { ...(await createBackup(db, '0.1.0', '2026-12-01T00:00:00Z')), models: await modelsForBackup(root) };
+    const text = serializeBackup(backup);
+    verifyBackup(text, backup);
+    const before = await everything(db);
+    const weights = await readModelFile(root, stored.sha256, stored.onnxFile);
+
+    await wipeAll(db);
+    await clearModels(root);
+    expect(await listModels(root)).toEqual([]);
+    const parsed = parseBackup(text);
+    expect(await restoreModels(root, parsed.models ?? [])).toBe(1);
+    await restoreBackup(db, text);
+    expect(await everything(db)).toEqual(before);
+    expect(await listModels(root)).toEqual([stored]);
+    expect(Buffer.from(await readModelFile(root, stored.sha256, stored.onnxFile)).equals(Buffer.from(weights))).toBe(true);
+    expect((await getScores(db, 'm', stored.id)).size).toBe(items.length);
+    // A backup that lost its models on the way is refused by the read-back check.
+    expect(() => verifyBackup(serializeBackup({ ...backup, models: [] }), backup)).toThrow(/models/);
     db.close();
   });
 });
