@@ -14,11 +14,13 @@ import { compareModels } from '../../src/lib/compare/models.ts';
 import { decide, UNSAFE_THRESHOLD } from '../../src/lib/decision.ts';
 import { loadEngine } from '../../src/lib/inference/engine.ts';
 import type { StoredItem, StoredScore } from '../../src/lib/storage/db.ts';
-import { confirmImport, expectText, openApp, waitAllScored } from './app.ts';
+import { confirmImport, expectText, exportText, openApp, waitAllScored } from './app.ts';
 import { assert, assertEqual, test } from './harness.ts';
 
 const V1 = 'test/fixtures/models/xinan-safety-zh-v1';
-const V1_SHA = createHash('sha256').update(readFileSync(`${V1}/onnx/model_quantized.onnx`)).digest('hex');
+const V1_SHA = createHash('sha256')
+  .update(readFileSync(`${V1}/onnx/model_quantized.onnx`))
+  .digest('hex');
 const V1_ID = `xinan-safety-zh-v1@${V1_SHA.slice(0, 16)}`;
 
 /** Every record of one IndexedDB store, read in the page. */
@@ -150,6 +152,28 @@ test('byom: the v1 model folder loaded from disk, scored on the sample and compa
   // Back to the bundled model: the views follow the choice (the summary shows its full count again).
   await page.getByTestId('model-choice').selectOption('');
   await expectText(page.getByTestId('model-id'), /^xinan-safety-zh$/);
+
+  // Nothing stored is lost: the backup carries the model's files; wipe → restore brings model and scores back.
+  const backup = await exportText(page, /备份全部数据/);
+  const parsed = JSON.parse(backup.text) as { models: { record: { sha256: string }; files: { path: string; data: string }[] }[] };
+  assertEqual(parsed.models.length, 1, 'the stored model is in the backup');
+  const weights = parsed.models[0].files.find((f) => f.path === 'onnx/model_quantized.onnx')!;
+  assertEqual(createHash('sha256').update(Buffer.from(weights.data, 'base64')).digest('hex'), V1_SHA, 'its weights, byte for byte');
+  await page.getByRole('button', { name: /清除全部数据/ }).click();
+  await page.getByRole('button', { name: '不备份，直接清除' }).click();
+  await page.getByTestId('models-empty').waitFor();
+  assertEqual(JSON.stringify(await opfsFiles(page)), '{}', 'the wipe removed the stored model');
+  await page
+    .getByLabel(/从备份恢复/)
+    .setInputFiles({ name: 'backup.json', mimeType: 'application/json', buffer: Buffer.from(backup.text) });
+  await page.getByText('已恢复 1 个数据集。').waitFor();
+  await listed.waitFor();
+  assertEqual(
+    (await opfsFiles(page))[`models/${V1_SHA}/onnx/model_quantized.onnx`],
+    readFileSync(`${V1}/onnx/model_quantized.onnx`).length,
+    'weights back in OPFS',
+  );
+  assertEqual((await all<StoredScore>(page, 'scores')).filter((x) => x.modelId === V1_ID).length, items.length, 'v1 scores restored');
 });
 
 test('byom: a malformed model folder shows its specific error and stores nothing', async ({ page, origin }) => {
@@ -168,7 +192,10 @@ test('byom: a malformed model folder shows its specific error and stores nothing
   await page.getByTestId('model-folder-input').setInputFiles(dir);
   await expectText(error, /不认识：Rude；缺少：Unamiable Judgment/);
   await page.getByRole('button', { name: 'English' }).click();
-  await expectText(error, /config\.json: the labels do not map to the 8-class safety taxonomy \(unknown: Rude; missing: Unamiable Judgment\)/);
+  await expectText(
+    error,
+    /config\.json: the labels do not map to the 8-class safety taxonomy \(unknown: Rude; missing: Unamiable Judgment\)/,
+  );
 
   // Nothing stored: no model files in OPFS, no model listed, nothing in IndexedDB.
   assertEqual(JSON.stringify(await opfsFiles(page)), '{}', 'OPFS holds no model file');
