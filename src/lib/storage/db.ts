@@ -15,7 +15,8 @@
  *               index byDataset = datasetId (added in v3).
  * - settings  — small app settings `{key, value}`: the reviewer name, per-dataset thresholds (added in v3).
  *
- * Model files live in the Cache API (service worker), not here. Upgrade steps are
+ * The bundled model's files live in the Cache API (service worker); models brought from disk in OPFS
+ * (models.ts), not here. Upgrade steps are
  * `if (oldVersion < n)` blocks and must only do IDB work (no fetches, no timers).
  */
 import { openDB, type DBSchema, type IDBPDatabase, type IDBPTransaction, type StoreNames } from 'idb';
