@@ -14,7 +14,7 @@ import { compareModels } from '../../src/lib/compare/models.ts';
 import { decide, UNSAFE_THRESHOLD } from '../../src/lib/decision.ts';
 import { loadEngine } from '../../src/lib/inference/engine.ts';
 import type { StoredItem, StoredScore } from '../../src/lib/storage/db.ts';
-import { confirmImport, expectText, exportText, openApp, waitAllScored } from './app.ts';
+import { confirmImport, expectText, exportText, openApp, summaryCounts, waitAllScored } from './app.ts';
 import { assert, assertEqual, test } from './harness.ts';
 
 const V1 = 'test/fixtures/models/xinan-safety-zh-v1';
@@ -87,6 +87,11 @@ test('byom: the v1 model folder loaded from disk, scored on the sample and compa
   await expectText(page.getByTestId('model-id'), /^xinan-safety-zh-v1$/);
   await page.getByRole('button', { name: /开始评估/ }).click();
   await waitAllScored(page);
+
+  // A reload keeps the choice: the model and its counts come back.
+  await page.reload();
+  await expectText(page.getByTestId('model-id'), /^xinan-safety-zh-v1$/);
+  await summaryCounts(page, /9 条回复 · 已评估 9(\D|$)/); // the reopened dataset, with v1's scores
 
   // Both models' scores live side by side on the one dataset.
   const items = await all<StoredItem>(page, 'items');

@@ -20,7 +20,7 @@ export const ZH_LATIN_WHITELIST: readonly RegExp[] = [
   /^(dialoguesafety-json|chat-json|chat-jsonl|csv|text|xlsx)$/, // format ids shown in the dataset list
   // model folders: file and field names as written in them, the runtime's terms
   /^(ONNX|OPFS|opset|onnx|model\.onnx|model_quantized\.onnx|config\.json|tokenizer\.json|tokenizer_config\.json|README\.md)$/,
-  /^(id2label|model_max_length|label_set|custom|model|logits|input_ids|attention_mask|token_type_ids|int64|base64|com\.microsoft)$/,
+  /^(id2label|model_max_length|model_type|label_set|custom|model|logits|input_ids|attention_mask|token_type_ids|int64|base64|com\.microsoft)$/,
 ];
 
 const LATIN_WORD = /\.?[A-Za-z][A-Za-z0-9'’\-_.]*[A-Za-z0-9]|\.?[A-Za-z]/g;

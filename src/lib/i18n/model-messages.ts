@@ -30,6 +30,7 @@ export const MODEL_ZH = {
   modelBadJson: '{file} 不是有效的 JSON：第 {line} 行第 {column} 列出错。',
   modelJsonNotObject: '{file} 应为一个 JSON 对象。',
   modelNoId2label: '{file} 缺少 id2label（类别编号到名称的对应）。',
+  modelUnsupportedType: '{file} 的 model_type 为 {type}，评估引擎只支持：{types}。',
   modelFewLabels: '{file} 的 id2label 只有 {n} 个类别，至少需要 2 个。',
   modelBadLabelId: '{file} 的 id2label 缺少编号 {id} 或其名称为空（编号应为 0 起连续）。',
   modelLabelsNotTaxonomy:
@@ -103,6 +104,7 @@ export const MODEL_EN: Record<keyof typeof MODEL_ZH, string> = {
   modelBadJson: '{file} is not valid JSON: error at line {line}, column {column}.',
   modelJsonNotObject: '{file} must be a JSON object.',
   modelNoId2label: '{file} has no id2label (class ids to names).',
+  modelUnsupportedType: '{file}: model_type {type} is not one the engine runs; supported: {types}.',
   modelFewLabels: '{file}: id2label has {n} classes; at least 2 are needed.',
   modelBadLabelId: '{file}: id2label lacks id {id} or its name is empty (ids must run from 0 without gaps).',
   modelLabelsNotTaxonomy:

@@ -56,7 +56,33 @@ export const MIN_OPSET = 7;
 export const MAX_OPSET = 21;
 /** Operator domains the runtime has kernels for, besides the default one. */
 const KNOWN_DOMAINS = new Set(['', 'com.microsoft']);
-/** The engine feeds exactly these (engine.ts #run), all int64 [batch, sequence]. */
+/**
+ * config.json model_type values transformers.js builds a sequence classifier for (its registry's
+ * MODEL_FOR_SEQUENCE_CLASSIFICATION list), less the encoder-decoder and protein ones the input format does not fit.
+ */
+export const MODEL_TYPES = [
+  'bert',
+  'roformer',
+  'electra',
+  'convbert',
+  'albert',
+  'distilbert',
+  'mobilebert',
+  'squeezebert',
+  'deberta',
+  'deberta-v2',
+  'mpnet',
+  'roberta',
+  'xlm-roberta',
+  'camembert',
+  'modernbert',
+  'eurobert',
+  'neobert',
+];
+/**
+ * The engine feeds exactly these (engine.ts #run), all int64 [batch, sequence]. A graph may take fewer (transformers.js
+ * passes only the inputs the session names), never another.
+ */
 export const ENGINE_INPUTS = ['input_ids', 'attention_mask', 'token_type_ids'] as const;
 /** input.ts builds [CLS] … [SEP] … [SEP] and pads with [PAD]. */
 const SPECIAL_TOKENS = ['[CLS]', '[SEP]', '[PAD]'];
@@ -202,6 +228,9 @@ export async function checkModelFolder(folderName: string, files: readonly Folde
   const configBytes = await readChecked(byPath.get(CONFIG)!, MAX_JSON_BYTES);
   const config = parseJson(CONFIG, configBytes);
   if (!isObject(config)) throw err(msg('modelJsonNotObject', { file: CONFIG }), CONFIG);
+  if (typeof config.model_type !== 'string' || !MODEL_TYPES.includes(config.model_type)) {
+    throw err(msg('modelUnsupportedType', { file: CONFIG, type: String(config.model_type ?? '–'), types: MODEL_TYPES.join(', ') }), CONFIG);
+  }
   const labels = readLabels(config);
   const multi = config.problem_type === 'multi_label_classification';
   const declaredCustom = isObject(config.xinan) && config.xinan.label_set === 'custom';

@@ -8,7 +8,7 @@ import { checkModelFolder, ModelFolderError, type FolderFile } from '../inferenc
 import { listModels, removeModel, saveModel, type DirLike, type StoredModel } from '../storage';
 import { toUiError, type UiError } from './errors';
 import { opfsRoot, type OpfsRoot } from './opfs';
-import type { Scorer } from './scorer.svelte';
+import { CHOSEN_KEY, type Scorer } from './scorer.svelte';
 import type { Workspace } from './workspace.svelte';
 
 /** A picked folder deeper than this is not a model folder (onnx/ is one level down). */
@@ -31,6 +31,7 @@ export class ModelLibrary {
   /** No OPFS in this browser: models cannot be stored. */
   unavailable = $state(false);
   #root: OpfsRoot;
+  #restored = false;
   #workspace: Workspace;
   #scorer: Scorer;
 
@@ -60,6 +61,13 @@ export class ModelLibrary {
       // A chosen model restored away or removed elsewhere falls back to the bundled one.
       const chosen = this.#scorer.chosen;
       if (chosen && !this.list.some((m) => m.sha256 === chosen.sha256)) await this.#scorer.choose(undefined);
+      // After a reload, the model chosen before it (its hash was kept).
+      if (!this.#restored) {
+        this.#restored = true;
+        const saved = typeof localStorage === 'undefined' ? null : localStorage.getItem(CHOSEN_KEY);
+        const model = this.list.find((m) => m.sha256 === saved);
+        if (model && !this.#scorer.chosen) await this.#scorer.choose(model);
+      }
     } catch (e) {
       this.error = toUiError(e);
     }
@@ -133,6 +141,10 @@ export class ModelLibrary {
   async remove(model: StoredModel): Promise<void> {
     this.error = undefined;
     this.notice = undefined;
+    if (this.#scorer.busy && this.#scorer.chosen?.sha256 === model.sha256) {
+      this.error = toUiError(new ModelFolderError(msg('modelBusy')));
+      return;
+    }
     try {
       if (this.#scorer.chosen?.sha256 === model.sha256) await this.#scorer.choose(undefined);
       await removeModel(await this.#dir(), model.sha256);

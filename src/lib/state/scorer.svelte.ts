@@ -22,6 +22,8 @@ export type ModelPhase = 'idle' | 'loading' | 'warming' | 'ready' | 'scoring' | 
 const CHUNK = 48;
 /** Id of the dataset being scored, so a reload or crash can resume it (an id only, no transcript text). */
 const RUNNING_KEY = 'xinan.scoring';
+/** SHA-256 of the stored model chosen for scoring, so a reload keeps the choice (a hash only; '' = the bundled model). */
+export const CHOSEN_KEY = 'xinan.model';
 
 export type ModelInfo = LoadResult & ModelIdentity;
 
@@ -100,6 +102,7 @@ export class Scorer {
     if (model && !model.labelMap) return;
     this.chosen = model;
     this.known = model ? storedIdentity(model) : this.bundled;
+    if (typeof localStorage !== 'undefined') localStorage.setItem(CHOSEN_KEY, model?.sha256 ?? '');
     if (!model) await this.bundledIdentity().catch(() => undefined);
     await this.onChosen?.();
     await this.refreshCounts();

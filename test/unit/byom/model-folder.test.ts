@@ -124,6 +124,8 @@ describe('model folder checks', () => {
       key: 'modelLabelsNotTaxonomy',
       params: { file: 'config.json', unknown: 'Rude', missing: 'Unamiable Judgment' },
     });
+    const gpt = { ...config, model_type: 'gpt2' };
+    expect(await failure(folder({ 'config.json': json(gpt) }))).toMatchObject({ key: 'modelUnsupportedType', params: { type: 'gpt2' } });
     const multi = { ...config, problem_type: 'multi_label_classification' };
     expect((await failure(folder({ 'config.json': json(multi) }))).key).toBe('modelMultiLabel');
   });
