@@ -179,6 +179,18 @@ test('byom: the v1 model folder loaded from disk, scored on the sample and compa
     'weights back in OPFS',
   );
   assertEqual((await all<StoredScore>(page, 'scores')).filter((x) => x.modelId === V1_ID).length, items.length, 'v1 scores restored');
+
+  // Removing the model asks first (it has scores), removes its files and keeps its scores.
+  let asked = '';
+  page.once('dialog', (d) => {
+    asked = d.message();
+    void d.accept();
+  });
+  await listed.getByRole('button', { name: '删除' }).click();
+  await page.getByTestId('models-empty').waitFor();
+  assert(asked.includes(`已为 ${items.length} 条回复打分`), `the confirmation names the scores (${asked})`);
+  assertEqual(JSON.stringify(await opfsFiles(page)), '{}', 'its files are gone');
+  assertEqual((await all<StoredScore>(page, 'scores')).filter((x) => x.modelId === V1_ID).length, items.length, 'its scores stay');
 });
 
 test('byom: a malformed model folder shows its specific error and stores nothing', async ({ page, origin }) => {
