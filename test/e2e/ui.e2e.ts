@@ -65,6 +65,9 @@ async function oneClickSample(page: Page): Promise<void> {
 
 test('ui: one click imports and scores the sample; zh and en show no string of the other language', async ({ page, origin }) => {
   await openApp(page, origin);
+  // The side panels are drawn once the vault has said whether the workspace is locked: wait for them, then read.
+  await page.getByTestId('welcome').waitFor();
+  await page.getByText('数据集', { exact: true }).first().waitFor();
   await checkLanguage(page, 'zh', 'first screen');
   await oneClickSample(page);
   assertEqual(await page.getByTestId('dialogue-row').count(), 9, 'the sample is imported, open and scored');

@@ -7,6 +7,7 @@
  */
 import type { MessageKey } from '../i18n/messages';
 import {
+  clearModels,
   changePassphrase,
   DEFAULT_VAULT_OPTIONS,
   enableEncryption,
@@ -136,6 +137,9 @@ export class Vault {
   async wipeForgotten(): Promise<void> {
     await this.#run(async () => {
       await wipeEncrypted(await this.workspace.db());
+      // Models brought from disk live in OPFS, outside the vault: "everything is deleted" includes them.
+      const root = await this.workspace.modelsRoot();
+      if (root) await clearModels(root);
       this.reload();
     });
   }

@@ -5,6 +5,7 @@ import { Vault } from '../../../src/lib/state/vault.svelte.ts';
 import type { Workspace } from '../../../src/lib/state/workspace.svelte.ts';
 import { makeDatasetRecords } from '../../helpers/factories.ts';
 import { openFreshDb } from '../../helpers/storage.ts';
+import { MemDir } from '../../helpers/opfs.ts';
 
 /** The real KDF parameters run here (one derivation per enable/unlock): this is the app's own path. */
 async function setup() {
@@ -53,6 +54,25 @@ describe('Vault state', () => {
     expect(await again.unlock('long enough')).toBe(true);
     expect(again.mode).toBe('unlocked');
     expect((await listDatasets(db)).map((d) => d.name)).toEqual(['a.json']);
+    db.close();
+  });
+
+  it('a forgotten passphrase wipes everything, models brought from disk (OPFS) included', { timeout: 120_000 }, async () => {
+    const db = await openFreshDb();
+    await importDataset(db, makeDatasetRecords('a', 2));
+    const root = new MemDir();
+    const stored = (await root.getDirectoryHandle('models', { create: true })) as MemDir;
+    await stored.getDirectoryHandle('abc123', { create: true });
+    const workspace = { db: () => Promise.resolve(db), modelsRoot: () => Promise.resolve(root) } as unknown as Workspace;
+    let reloads = 0;
+    const vault = new Vault(workspace, () => reloads++);
+    await vault.init();
+    expect(await vault.enable('long enough', 'long enough', true)).toBe(true);
+    await vault.wipeForgotten();
+    expect(reloads).toBe(1);
+    expect(await readVault(db)).toBeUndefined();
+    expect(await listDatasets(db)).toEqual([]);
+    expect([...stored.dirs.keys()]).toEqual([]);
     db.close();
   });
 });
