@@ -32,6 +32,9 @@ def add_args(p):
     p.add_argument("--opset", type=int, default=14)
     p.add_argument("--keep-fp32", action="store_true", help="also write onnx/model.onnx into the folder")
     p.add_argument("--no-parity", action="store_true")
+    p.add_argument("--weight-only-int8", action="store_true",
+                   help="int8 weights dequantized at run time, fp32 arithmetic (training/quantize.py weight_only); "
+                        "default: the folder's config xinan.weight_only_int8")
     p.add_argument("--dev", type=Path, default=ROOT.parent / "shared/data/dialoguesafety/dev.json")
 
 
@@ -49,7 +52,8 @@ def export_onnx(model: BertForSequenceClassification, path: Path, opset: int):
     ids = torch.tensor([[2, 5, 100, 200, 3, 6, 300, 3]])
     dyn = {0: "batch", 1: "sequence"}
     torch.onnx.export(
-        Exported(model), (ids, torch.ones_like(ids), torch.zeros_like(ids)), str(path),
+        # Token types as inputs.py builds them (the reply is type 1): a reply_only model gathers that segment.
+        Exported(model), (ids, torch.ones_like(ids), torch.tensor([[0, 0, 0, 0, 0, 1, 1, 1]])), str(path),
         input_names=["input_ids", "attention_mask", "token_type_ids"],
         output_names=["logits", "pooler_output"],
         dynamic_axes={"input_ids": dyn, "attention_mask": dyn, "token_type_ids": dyn,
@@ -93,9 +97,10 @@ def run(a):
     model.load_state_dict(torch.load(src / "model.pt", map_location="cpu"))
     fp32, q8 = work / "model.onnx", work / "model_quantized.onnx"
     export_onnx(model, fp32, a.opset)
-    onnx.save(quantize(onnx.load(str(fp32))), str(q8))
+    weight_only = a.weight_only_int8 or cfg_json.get("xinan", {}).get("weight_only_int8", False)
+    onnx.save(quantize(onnx.load(str(fp32)), weight_only=weight_only), str(q8))
     n_params = sum(p.numel() for p in model.parameters())
-    meta = {"parameters": n_params, "onnx_int8_bytes": q8.stat().st_size, "onnx_fp32_bytes": fp32.stat().st_size}
+    meta = {"parameters": n_params, "weight_only_int8": weight_only, "onnx_int8_bytes": q8.stat().st_size, "onnx_fp32_bytes": fp32.stat().st_size}
     log(f"exported: {meta}")
     write_folder(src, out, fp32, q8, a.keep_fp32, meta)
     # A parity folder holding both precisions, so the TS engine can score dev.json with each.

@@ -30,8 +30,16 @@ class BertConfig:
     initializer_range: float = 0.02
     pad_token_id: int = 0
     # "cls": tanh(dense([CLS])) as BERT; "mean": the mean of the last hidden states over the attended
-    # tokens, as e5 was trained (no pooler weights).
+    # tokens, as e5 was trained (no pooler weights); "segments": [mean(reply), mean(context),
+    # mean(reply)·mean(context)] over the token-type-1 and token-type-0 tokens (3 × hidden).
     pooling: str = "cls"
+    # True: each token attends only to tokens of its own segment (token type) and positions restart at 0
+    # in each segment, so the reply is encoded as if alone and the context likewise (see BertModel).
+    segment_attention: bool = False
+    # True: only the reply segment (token type 1: `[supporter]reply [SEP]`) is gathered and encoded, as if alone
+    # (positions from 0), and pooling "mean" averages it; the context reaches the logits only through the wide
+    # part. Same reply states as segment_attention, at the cost of the reply's tokens only.
+    reply_only: bool = False
 
     @classmethod
     def from_dict(cls, d: dict) -> "BertConfig":
@@ -50,8 +58,9 @@ class Embeddings(nn.Module):
         self.LayerNorm = nn.LayerNorm(c.hidden_size, eps=c.layer_norm_eps)
         self.dropout = nn.Dropout(c.hidden_dropout_prob)
 
-    def forward(self, input_ids, token_type_ids):
-        pos = torch.arange(input_ids.shape[1], device=input_ids.device).unsqueeze(0)
+    def forward(self, input_ids, token_type_ids, pos=None):
+        if pos is None:
+            pos = torch.arange(input_ids.shape[1], device=input_ids.device).unsqueeze(0)
         x = self.word_embeddings(input_ids) + self.position_embeddings(pos) + self.token_type_embeddings(token_type_ids)
         return self.dropout(self.LayerNorm(x))
 
@@ -149,17 +158,66 @@ class BertModel(nn.Module):
         self.config = c
         self.embeddings = Embeddings(c)
         self.encoder = Encoder(c)
-        if c.pooling not in ("cls", "mean"):
-            raise ValueError(f"pooling must be cls or mean, got {c.pooling}")
+        if c.pooling not in ("cls", "mean", "segments"):
+            raise ValueError(f"pooling must be cls, mean or segments, got {c.pooling}")
         self.pooler = Pooler(c) if c.pooling == "cls" else None
 
+    @property
+    def pooled_size(self) -> int:
+        return self.config.hidden_size * (3 if self.config.pooling == "segments" else 1)
+
+    def segment_inputs(self, attention_mask, token_type_ids):
+        """(additive attention bias [b,1,s,s], position ids [b,s]) for segment_attention: a token sees only its own
+        segment, and each segment counts positions from 0 — [CLS] context [SEP] and [supporter]reply [SEP] are
+        encoded as two separate texts in one pass (e5 mean-pools a reply alone far better than the pair: model card)."""
+        m = attention_mask.to(torch.float32)
+        t = token_type_ids.to(torch.float32)
+        same = (t[:, :, None] == t[:, None, :]).to(torch.float32) * m[:, None, :]
+        bias = ((1.0 - same) * -10000.0).unsqueeze(1)
+        resp, ctx = m * t, m * (1.0 - t)
+        pos = torch.where(token_type_ids == 1, resp.cumsum(1), ctx.cumsum(1)) - 1.0
+        return bias, pos.clamp(min=0.0).long()
+
+    @staticmethod
+    def gather_reply(input_ids, attention_mask, token_type_ids):
+        """The reply segment of each row, left-aligned and padded to the longest reply in the batch: (ids, mask, types).
+        The reply is the last segment of the input (inputs.py), so it starts at (tokens − reply tokens)."""
+        n = (token_type_ids * attention_mask).sum(1)
+        start = attention_mask.sum(1) - n
+        ar = torch.arange(input_ids.shape[1], device=input_ids.device).unsqueeze(0)[:, : n.max()]  # traced: dynamic
+        valid = ar < n.unsqueeze(1)
+        idx = torch.where(valid, start.unsqueeze(1) + ar, torch.zeros_like(ar))
+        mask = valid.to(attention_mask.dtype)
+        return torch.gather(input_ids, 1, idx) * mask, mask, mask.to(token_type_ids.dtype)
+
+    def hidden_states(self, input_ids, attention_mask, token_type_ids, layers: int | None = None):
+        """Yields (layer number, hidden states) after each of the first `layers` layers (all by default)."""
+        if self.config.segment_attention:
+            bias, pos = self.segment_inputs(attention_mask, token_type_ids)
+        else:  # additive mask: 0 where attended, a large negative where padded
+            bias, pos = (1.0 - attention_mask[:, None, None, :].to(torch.float32)) * -10000.0, None
+        x = self.embeddings(input_ids, token_type_ids, pos)
+        for i, layer in enumerate(self.encoder.layer[:layers], start=1):
+            x = layer(x, bias)
+            yield i, x
+
+    def pool(self, seq, attention_mask, token_type_ids):
+        m = attention_mask.to(seq.dtype).unsqueeze(-1)
+        if self.config.pooling == "mean":
+            return (seq * m).sum(1) / m.sum(1).clamp(min=1.0)
+        t = token_type_ids.to(seq.dtype).unsqueeze(-1)
+        r = (seq * m * t).sum(1) / (m * t).sum(1).clamp(min=1.0)
+        c = (seq * m * (1.0 - t)).sum(1) / (m * (1.0 - t)).sum(1).clamp(min=1.0)
+        return torch.cat([r, c, r * c], -1)
+
     def forward(self, input_ids, attention_mask, token_type_ids):
-        # Additive mask: 0 where attended, a large negative where padded.
-        bias = (1.0 - attention_mask[:, None, None, :].to(torch.float32)) * -10000.0
-        seq = self.encoder(self.embeddings(input_ids, token_type_ids), bias)
+        if self.config.reply_only:
+            input_ids, attention_mask, token_type_ids = self.gather_reply(input_ids, attention_mask, token_type_ids)
+        seq = None
+        for _, seq in self.hidden_states(input_ids, attention_mask, token_type_ids):
+            pass
         if self.pooler is None:
-            m = attention_mask.to(seq.dtype).unsqueeze(-1)
-            return seq, (seq * m).sum(1) / m.sum(1).clamp(min=1.0)
+            return seq, self.pool(seq, attention_mask, token_type_ids)
         return seq, self.pooler(seq)
 
 
@@ -256,7 +314,7 @@ class BertForSequenceClassification(nn.Module):
         super().__init__()
         self.bert = BertModel(c)
         self.dropout = nn.Dropout(c.hidden_dropout_prob)
-        self.classifier = nn.Linear(c.hidden_size, num_labels)
+        self.classifier = nn.Linear(self.bert.pooled_size, num_labels)
         init_weights(self, c.initializer_range)
         self.wide = WideNgrams(wide_buckets, num_labels, wide_ngrams) if wide_buckets else None
 

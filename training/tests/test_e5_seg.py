@@ -1,0 +1,88 @@
+"""The e5 head's graph: segment attention and reply-only encoding give the reply the states it has alone, and the
+weight-only int8 graph is valid ONNX whose weights dequantize to within int8 rounding of the originals."""
+import tempfile
+import unittest
+from pathlib import Path
+
+import numpy as np
+import onnx
+import torch
+from onnx import numpy_helper
+
+from training.export import export_onnx
+from training.inputs import build_input
+from training.model import BertConfig, BertForSequenceClassification, BertModel
+from training.quantize import quantize
+
+# vocab ≥ 301: export_onnx traces ids up to 300.
+CFG = dict(vocab_size=400, hidden_size=16, num_hidden_layers=2, num_attention_heads=2, intermediate_size=32,
+           max_position_embeddings=64, hidden_dropout_prob=0.0, attention_probs_dropout_prob=0.0)
+
+
+def batch(rows):
+    """Padded (ids, mask, types) of inputs built as inputs.py builds them: (context turns, reply) per row."""
+    built = [build_input(ctx, resp, 32, 2, 3) for ctx, resp in rows]
+    w = max(len(b.input_ids) for b in built)
+    ids = torch.zeros(len(built), w, dtype=torch.long)
+    types = torch.zeros_like(ids)
+    for i, b in enumerate(built):
+        ids[i, :len(b.input_ids)] = torch.tensor(b.input_ids)
+        types[i, :len(b.token_type_ids)] = torch.tensor(b.token_type_ids)
+    return ids, (ids != 0).long(), types
+
+
+ROWS = [([[5, 10, 11, 12], [6, 13]], [6, 20, 21, 22]), ([], [6, 30]), ([[5, 14, 15, 16, 17, 18]], [6, 23, 24, 25, 26, 27, 28])]
+
+
+class SegmentTest(unittest.TestCase):
+    def setUp(self):
+        torch.manual_seed(0)
+
+    def alone(self, model, resp):
+        """Mean hidden state of `[supporter]reply [SEP]` encoded by itself (type 1, positions from 0)."""
+        ids = torch.tensor([resp + [3]])
+        seq, _ = model(ids, torch.ones_like(ids), torch.ones_like(ids))
+        return seq.mean(1)[0]
+
+    def test_segment_attention_encodes_the_reply_as_if_alone(self):
+        seg = BertModel(BertConfig(**CFG, pooling="segments", segment_attention=True)).eval()
+        plain = BertModel(BertConfig(**CFG, pooling="mean")).eval()
+        plain.load_state_dict(seg.state_dict())
+        with torch.no_grad():
+            _, pooled = seg(*batch(ROWS))
+            for i, (_, resp) in enumerate(ROWS):
+                torch.testing.assert_close(pooled[i, :16], self.alone(plain, resp), atol=1e-5, rtol=1e-5)
+
+    def test_reply_only_equals_segment_attention_reply_features(self):
+        seg = BertModel(BertConfig(**CFG, pooling="segments", segment_attention=True)).eval()
+        rep = BertModel(BertConfig(**CFG, pooling="mean", reply_only=True)).eval()
+        rep.load_state_dict(seg.state_dict())
+        with torch.no_grad():
+            a = seg(*batch(ROWS))[1][:, :16]
+            b = rep(*batch(ROWS))[1]
+        torch.testing.assert_close(a, b, atol=1e-5, rtol=1e-5)
+        self.assertEqual(b.shape, (3, 16))
+
+    def test_weight_only_int8_graph(self):
+        model = BertForSequenceClassification(BertConfig(**CFG, pooling="mean", reply_only=True), 8, 64, 3).eval()
+        with tempfile.TemporaryDirectory() as d:
+            path = Path(d) / "m.onnx"
+            export_onnx(model, path, 14)
+            fp32 = onnx.load(str(path))
+            weights = {i.name: numpy_helper.to_array(i) for i in fp32.graph.initializer}
+            q = quantize(onnx.load(str(path)), weight_only=True)
+        ops = [n.op_type for n in q.graph.node]
+        self.assertNotIn("MatMulInteger", ops)
+        self.assertNotIn("DynamicQuantizeLinear", ops)
+        inits = {i.name: numpy_helper.to_array(i) for i in q.graph.initializer}
+        deq = [n for n in q.graph.node if n.op_type == "DequantizeLinear" and n.input[0].endswith("_q")
+               and n.input[0][:-2] in weights and weights[n.input[0][:-2]].ndim == 2 and "word_embeddings" not in n.input[0]]
+        self.assertEqual(len(deq), 6 * CFG["num_hidden_layers"])  # Q, K, V, attention out, FFN in, FFN out
+        for n in deq:
+            w = weights[n.input[0][:-2]]
+            back = inits[n.input[0]].astype(np.float32) * inits[n.input[1]]
+            self.assertLessEqual(float(np.abs(back - w).max()), float(np.abs(w).max(0).max()) / 127 / 2 + 1e-7)
+
+
+if __name__ == "__main__":
+    unittest.main()
