@@ -288,6 +288,32 @@ def cv(a):
                     (path / "results.json").write_text(json.dumps(rows, indent=1))
 
 
+def fold_report(a):
+    """Per-class precision/recall/F1 (fold mean ± std), pooled confusion matrix and the app rule per threshold,
+    from a CV setting's saved out-of-fold probabilities (`--oof runs/e5-seg/<name>/oof-….npy`): the model card's tables."""
+    from .metrics import stratified_folds
+
+    f = np.load(a.out / "features.npz")
+    labels = f["labels"][: int(f["n_dev"])]
+    oof = np.load(a.oof)
+    folds = stratified_folds(labels.tolist(), 5, a.seed)
+    reps = [report(labels[v], oof[v].argmax(1), len(LABELS)) for v in folds]
+    s = mean_std(reps)
+    print("| id | class | precision | recall | F1 | support |\n|---|---|---|---|---|---|")
+    for i, c in enumerate(s["per_class"]):
+        print(f"| {i} | {LABELS[i]} | " + " | ".join(f"{c[m]['mean'] * 100:.1f} ± {c[m]['std'] * 100:.1f}" for m in ("precision", "recall", "f1"))
+              + f" | {c['support']} |")
+    print("\n| | " + " | ".join(map(str, range(8))) + " |\n|" + "---|" * 9)
+    for i, row in enumerate(report(labels, oof.argmax(1), len(LABELS))["confusion"]):
+        print(f"| **{i}** | " + " | ".join(map(str, row)) + " |")
+    print("\n| threshold | 8-class accuracy | binary F1 (unsafe) | same label as argmax |\n|---|---|---|---|")
+    for t in (0.5, 0.6, 0.7):
+        d = decided(oof, t)
+        r = report(labels, d, len(LABELS))
+        print(f"| {t} | {r['accuracy'] * 100:.1f} | {r['binary_f1'] * 100:.1f} | {(d == oof.argmax(1)).mean() * 100:.1f}% |")
+    print("\nfold means: " + ", ".join(f"{k} {v['mean'] * 100:.1f} ± {v['std'] * 100:.1f}" for k, v in s.items() if k != "per_class"))
+
+
 def final(a):
     """Train the chosen head on all dev items (+ all synthetic at the weight) and write a `finetune`-style folder
     (model.pt, config.json, tokenizer.json) that `training export` turns into the app's model folder."""
@@ -351,7 +377,8 @@ def final(a):
 
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    p.add_argument("step", choices=["features", "cv", "final"])
+    p.add_argument("step", choices=["features", "cv", "final", "report"])
+    p.add_argument("--oof", type=Path, default=None, help="report: a cv setting's oof-….npy")
     p.add_argument("--e5", type=Path, default=ROOT / "runs/e5/L12", help="import-e5 folder (full vocabulary)")
     p.add_argument("--dev", type=Path, default=ROOT.parent / "shared/data/dialoguesafety/dev.json")
     p.add_argument("--extra", action="append", default=None, metavar="PATH",
@@ -390,6 +417,8 @@ def main() -> None:
     a.decay, a.epochs = a.decays[0], a.epoch_list[0]
     if a.step == "cv":
         cv(a)
+    elif a.step == "report":
+        fold_report(a)
     else:
         a.use = a.use[0]
         a.wide = a.wide[0]
