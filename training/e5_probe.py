@@ -220,7 +220,7 @@ def main() -> None:
     p.add_argument("--e5", type=Path, default=ROOT / "runs/e5/L12")
     p.add_argument("--dev", type=Path, default=ROOT.parent / "shared/data/dialoguesafety/dev.json")
     p.add_argument("--synthetic", type=Path, default=ROOT.parent / "shared/data/dialoguesafety-synthetic/train.jsonl")
-    p.add_argument("--char-tokenizer", type=Path, default=ROOT / "models/xinan-safety-zh/tokenizer.json")
+    p.add_argument("--char-tokenizer", type=Path, default=ROOT / "test/fixtures/models/xinan-safety-zh-v2/tokenizer.json")
     p.add_argument("--out", type=Path, default=ROOT / "runs/e5-probe")
     p.add_argument("--pair-len", type=int, default=128)
     p.add_argument("--pair-max-layer", type=int, default=6,

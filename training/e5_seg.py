@@ -364,7 +364,8 @@ def final(a):
         raise SystemExit("the assembled model does not reproduce the head")
     a.final_out.mkdir(parents=True, exist_ok=True)
     torch.save(model.state_dict(), a.final_out / "model.pt")
-    xinan = {"labels": LABELS, "max_len": a.max_len, "init": f"{a.e5} (first {a.layer} layers, frozen)",
+    e5_name = a.e5.resolve().relative_to(ROOT) if a.e5.resolve().is_relative_to(ROOT) else a.e5
+    xinan = {"labels": LABELS, "max_len": a.max_len, "init": f"{e5_name} (import-e5, first {a.layer} layers, frozen)",
              "wide_buckets": a.wide_buckets if a.wide else 0, "wide_ngrams": a.wide_ngrams,
              "head": f"e5_seg L{a.layer} {a.use} wide {a.wide}", "frozen_encoder": True,
              "extra": [f"{Path(e.path).name}:{a.syn_weight}" for e in extras] if a.syn_weight else [],

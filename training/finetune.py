@@ -66,7 +66,7 @@ def add_args(p):
                         "--prior-adjust), so the logits are the n-gram model's")
     p.add_argument("--prior-adjust", type=float, default=0.0, metavar="TAU",
                    help="add TAU·log(p_dev/p_train) to the classifier bias after training (training/extra.py)")
-    p.add_argument("--tokenizer", type=Path, default=here / "models/xinan-safety-zh/tokenizer.json",
+    p.add_argument("--tokenizer", type=Path, default=here / "test/fixtures/models/xinan-safety-zh-v2/tokenizer.json",
                    help="tokenizer.json for --fresh-encoder")
 
 

@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def add_args(p):
     p.add_argument("--out", type=Path, required=True, help="model folder to write")
-    p.add_argument("--tokenizer", type=Path, default=ROOT / "models/xinan-safety-zh/tokenizer.json")
+    p.add_argument("--tokenizer", type=Path, default=ROOT / "test/fixtures/models/xinan-safety-zh-v2/tokenizer.json")
     p.add_argument("--max-length", type=int, default=None,
                    help="default: the shipped model's model_max_length, so both see the same inputs")
 

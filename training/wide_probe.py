@@ -65,7 +65,7 @@ def main() -> None:
     here = Path(__file__).resolve().parent.parent
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("--dev", type=Path, default=here.parent / "shared/data/dialoguesafety/dev.json")
-    p.add_argument("--tokenizer", type=Path, default=here / "models/xinan-safety-zh/tokenizer.json")
+    p.add_argument("--tokenizer", type=Path, default=here / "test/fixtures/models/xinan-safety-zh-v2/tokenizer.json")
     p.add_argument("--ngrams", type=int, nargs="+", default=[2, 3])
     p.add_argument("--max-len", type=int, nargs="+", default=[128, 256])
     p.add_argument("--seeds", type=int, default=3, help="training seeds per setting")

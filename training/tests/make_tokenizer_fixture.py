@@ -11,7 +11,7 @@ from pathlib import Path
 from training.tokenizer import Tokenizer
 
 ROOT = Path(__file__).resolve().parents[2]
-TOKENIZER = ROOT / "models/xinan-safety-zh/tokenizer.json"
+TOKENIZER = ROOT / "test/fixtures/models/xinan-safety-zh-v2/tokenizer.json"
 FIXTURE = ROOT / "test/fixtures/tokenizer-parity.json"
 
 STRINGS = [
@@ -40,7 +40,7 @@ def main():
     tok = Tokenizer.load(TOKENIZER)
     cases = [{"text": s, "ids": tok.encode(s)} for s in STRINGS]
     FIXTURE.parent.mkdir(parents=True, exist_ok=True)
-    FIXTURE.write_text(json.dumps({"tokenizer": "models/xinan-safety-zh/tokenizer.json", "cases": cases},
+    FIXTURE.write_text(json.dumps({"tokenizer": "test/fixtures/models/xinan-safety-zh-v2/tokenizer.json", "cases": cases},
                                   ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     print(f"wrote {len(cases)} cases to {FIXTURE}")
 

@@ -11,7 +11,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 class TokenizerTest(unittest.TestCase):
     def test_fixture_parity(self):
-        tok = Tokenizer.load(ROOT / "models/xinan-safety-zh/tokenizer.json")
+        tok = Tokenizer.load(ROOT / "test/fixtures/models/xinan-safety-zh-v2/tokenizer.json")
         cases = json.loads((ROOT / "test/fixtures/tokenizer-parity.json").read_text(encoding="utf-8"))["cases"]
         self.assertGreater(len(cases), 10)
         for c in cases:
