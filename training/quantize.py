@@ -25,9 +25,12 @@ def _per_row_int8(w: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def quantize(model: onnx.ModelProto, embedding_name_hint: str = "word_embeddings", weight_only: bool = False) -> onnx.ModelProto:
-    """weight_only: int8 storage only — each MatMul weight is dequantized (per column) and multiplied in fp32, with no
-    activation quantization. For encoders whose activations have outlier channels (e5: FFN inputs up to 30× their
-    median), where per-tensor uint8 activations move labels (model card: 94% int8/fp32 agreement, against ≥ 99%)."""
+    """weight_only: int8 storage only — each MatMul weight (and the embedding table) is dequantized and multiplied in
+    fp32, with no activation quantization. For encoders whose activations have outlier channels (e5: FFN inputs up
+    to 30× their median), where per-tensor uint8 activations move labels (model card: 94% int8/fp32 agreement,
+    against ≥ 99%). The dequantization is Cast + Mul of initializers, not DequantizeLinear: onnxruntime folds such
+    constant subgraphs once when the session is created (it leaves DequantizeLinear unfolded, for its QDQ fusions),
+    so runs pay no per-batch dequantization."""
     graph = model.graph
     inits = {i.name: i for i in graph.initializer}
     new_nodes, drop = [], set()
@@ -36,17 +39,19 @@ def quantize(model: onnx.ModelProto, embedding_name_hint: str = "word_embeddings
             w = numpy_helper.to_array(inits[node.input[1]])
             q, scale = _per_column_int8(w)
             base = node.input[1]
-            graph.initializer.extend([numpy_helper.from_array(q, base + "_q"),
-                                      numpy_helper.from_array(scale, base + "_scale"),
-                                      numpy_helper.from_array(np.zeros(q.shape[1], np.int8), base + "_zp")])
             drop.add(base)
             x, y = node.input[0], node.output[0]
             if weight_only:
+                graph.initializer.extend([numpy_helper.from_array(q, base + "_q"), numpy_helper.from_array(scale, base + "_scale")])
                 new_nodes += [
-                    helper.make_node("DequantizeLinear", [base + "_q", base + "_scale", base + "_zp"], [base + "_deq"], axis=1),
+                    helper.make_node("Cast", [base + "_q"], [base + "_qf"], to=TensorProto.FLOAT),
+                    helper.make_node("Mul", [base + "_qf", base + "_scale"], [base + "_deq"]),
                     helper.make_node("MatMul", [x, base + "_deq"], [y]),
                 ]
                 continue
+            graph.initializer.extend([numpy_helper.from_array(q, base + "_q"),
+                                      numpy_helper.from_array(scale, base + "_scale"),
+                                      numpy_helper.from_array(np.zeros(q.shape[1], np.int8), base + "_zp")])
             new_nodes += [
                 helper.make_node("DynamicQuantizeLinear", [x], [y + "_xq", y + "_xs", y + "_xzp"]),
                 helper.make_node("MatMulInteger", [y + "_xq", base + "_q", y + "_xzp", base + "_zp"], [y + "_i32"]),
@@ -58,13 +63,17 @@ def quantize(model: onnx.ModelProto, embedding_name_hint: str = "word_embeddings
             w = numpy_helper.to_array(inits[node.input[0]])
             q, scale = _per_row_int8(w)
             base = node.input[0]
-            graph.initializer.extend([numpy_helper.from_array(q, base + "_q"),
-                                      numpy_helper.from_array(scale, base + "_scale")])
             drop.add(base)
-            new_nodes += [
-                helper.make_node("DequantizeLinear", [base + "_q", base + "_scale"], [base + "_deq"], axis=0),
-                helper.make_node("Gather", [base + "_deq", node.input[1]], list(node.output), axis=0),
-            ]
+            if weight_only:  # foldable at session creation (see above), instead of a table-sized dequantization per run
+                graph.initializer.extend([numpy_helper.from_array(q, base + "_q"),
+                                          numpy_helper.from_array(scale.reshape(-1, 1), base + "_scale")])
+                deq = [helper.make_node("Cast", [base + "_q"], [base + "_qf"], to=TensorProto.FLOAT),
+                       helper.make_node("Mul", [base + "_qf", base + "_scale"], [base + "_deq"])]
+            else:
+                graph.initializer.extend([numpy_helper.from_array(q, base + "_q"),
+                                          numpy_helper.from_array(scale, base + "_scale")])
+                deq = [helper.make_node("DequantizeLinear", [base + "_q", base + "_scale"], [base + "_deq"], axis=0)]
+            new_nodes += deq + [helper.make_node("Gather", [base + "_deq", node.input[1]], list(node.output), axis=0)]
         else:
             new_nodes.append(node)
     del graph.node[:]
