@@ -5,6 +5,7 @@
 import { CMP_EN, CMP_ZH } from './compare-messages';
 import { MODEL_EN, MODEL_ZH } from './model-messages';
 import { REVIEW_EN, REVIEW_ZH } from './review-messages';
+import { STORAGE_EN, STORAGE_ZH } from './storage-messages';
 import { VAULT_EN, VAULT_ZH } from './vault-messages';
 
 export const ZH = {
@@ -158,7 +159,6 @@ export const ZH = {
   wipeRefused: '没有清除任何数据：备份文件未能完整读回，数据仍保留在本机。',
   restoreReadBack: '{store}：写入 {written} 条，只读回 {read} 条',
   restoreExpNumberOrNull: '应为有限的数字（模型没有“安全”类别时为空）',
-  storageFull: '存储空间已满：本次没有保存任何内容。请删除数据集或释放空间后重试。',
   counts: '{dialogues} 段对话 · {items} 条回复 · 已评估 {scored}',
   unsafeOf: '不安全 {n}',
   importCodeEmpty: '文件是空的',
@@ -285,6 +285,7 @@ export const ZH = {
   restoreWrongType: '“type”为 {type}，应为 "{expected}"',
   restoreTooNew: '备份版本 {version} 比本应用支持的版本（{supported}）更新',
   ...VAULT_ZH,
+  ...STORAGE_ZH,
 } as const;
 
 export type MessageKey = keyof typeof ZH;
@@ -445,7 +446,6 @@ export const EN: Record<MessageKey, string> = {
   wipeRefused: 'Nothing was wiped: the backup file did not read back whole, so the data stays on this device.',
   restoreReadBack: '{store}: {written} records written, only {read} read back',
   restoreExpNumberOrNull: 'expected a finite number (null where the model has no safe class)',
-  storageFull: 'Storage is full: nothing was saved. Delete a dataset or free space, then try again.',
   counts: '{dialogues} dialogues · {items} responses · {scored} scored',
   unsafeOf: '{n} unsafe',
   importCodeEmpty: 'The file is empty',
@@ -569,4 +569,5 @@ export const EN: Record<MessageKey, string> = {
   restoreWrongType: '"type" is {type}, expected "{expected}"',
   restoreTooNew: 'backup version {version} is newer than this app understands ({supported})',
   ...VAULT_EN,
+  ...STORAGE_EN,
 };

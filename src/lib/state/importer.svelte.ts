@@ -16,7 +16,7 @@ import {
   type ImportResult,
 } from '../transcripts';
 import { SAMPLE_NAME, sampleFileText } from '../sample/sample';
-import { toUiError, type UiError } from './errors';
+import { isStorageFull, toUiError, type UiError } from './errors';
 import type { Workspace } from './workspace.svelte';
 
 export type ImportStatus = 'idle' | 'parsing' | 'preview' | 'mapping' | 'saving' | 'error';
@@ -111,8 +111,9 @@ export class Importer {
       await this.#workspace.refresh();
       return id;
     } catch (e) {
-      this.status = 'error';
-      this.error = toUiError(e);
+      // A full disk keeps the preview: nothing was stored, and once space is freed the same import is one click away.
+      this.status = isStorageFull(e) ? 'preview' : 'error';
+      this.error = toUiError(e, { action: 'import' });
       return undefined;
     }
   }

@@ -19,7 +19,8 @@ async function fetchCached(href: string): Promise<ArrayBuffer> {
   if (hit) return hit.arrayBuffer();
   const res = await fetch(href);
   if (!res.ok) throw new Error(`${href}: HTTP ${res.status}`);
-  await cache?.put(href, res.clone());
+  // A failed put (a full disk) only costs offline use: it must not stop the model from loading and scoring.
+  await cache?.put(href, res.clone()).catch(() => undefined);
   return res.arrayBuffer();
 }
 

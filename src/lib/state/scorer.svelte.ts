@@ -173,7 +173,12 @@ export class Scorer {
       if (e instanceof AbortError) {
         this.cancelled = true;
         localStorage.removeItem(RUNNING_KEY);
-      } else this.error = toUiError(e);
+      } else {
+        // A full disk stops the run; every chunk stored before it stays (one transaction per chunk), and
+        // the message says how many, how to make room and that 继续评估 resumes with only the missing items.
+        const total = this.#workspace.datasets.find((d) => d.id === datasetId)?.itemCount ?? 0;
+        this.error = toUiError(e, { action: 'scoring', scored: this.scoredCounts[datasetId] ?? 0, total });
+      }
     } finally {
       this.phase = this.model ? 'ready' : this.error ? 'error' : 'idle';
       this.#abort = undefined;

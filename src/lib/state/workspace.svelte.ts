@@ -30,10 +30,12 @@ import {
 } from '../storage';
 import type { Dataset } from '../transcripts';
 import { downloadText } from './download';
-import { toUiError, type UiError } from './errors';
+import { toUiError, type FullDuring, type UiError } from './errors';
 import { opfsRoot, type OpfsRoot } from './opfs';
 
 export const APP_VERSION: string = __APP_VERSION__;
+/** A restore that hits a full disk wrote nothing (one transaction): its message says so. */
+const RESTORE: FullDuring = { action: 'restore' };
 
 export class Workspace {
   datasets = $state.raw<Dataset[]>([]);
@@ -49,6 +51,8 @@ export class Workspace {
   backupNeedsPassphrase = $state(false);
   /** An encrypted backup file waiting for its passphrase before restore. */
   pendingRestore = $state.raw<{ name: string; text: string } | undefined>(undefined);
+  /** A restore is reading, checking or writing its file (one transaction: see storage/backup.ts). */
+  restoring = $state(false);
   #db?: Promise<XinanDatabase>;
   /** Where models brought from disk are stored (OPFS); backup, restore and wipe include them. */
   readonly modelsRoot: OpfsRoot;
@@ -159,10 +163,15 @@ export class Workspace {
 
   /** Models first (checked whole, hashed, added; never removed), then the database in one transaction. */
   async #restoreText(text: string): Promise<Backup> {
-    const models = parseBackup(text).models ?? [];
-    const root = await this.modelsRoot();
-    if (root && models.length) await restoreModels(root, models);
-    return restoreBackup(await this.db(), text);
+    this.restoring = true;
+    try {
+      const models = parseBackup(text).models ?? [];
+      const root = await this.modelsRoot();
+      if (root && models.length) await restoreModels(root, models);
+      return await restoreBackup(await this.db(), text);
+    } finally {
+      this.restoring = false;
+    }
   }
 
   /** The whole backup file sealed with a key derived from `passphrase` (vault/backup-file.ts). */
@@ -186,7 +195,7 @@ export class Workspace {
       }
       const backup = await this.#restoreText(text);
       count = backup.datasets.length;
-    });
+    }, RESTORE);
     return count;
   }
 
@@ -199,18 +208,18 @@ export class Workspace {
       const backup = await this.#restoreText(await decryptBackupText(pending.text, passphrase));
       count = backup.datasets.length;
       this.pendingRestore = undefined;
-    });
+    }, RESTORE);
     return count;
   }
 
-  async #guard(action: () => Promise<void>): Promise<void> {
+  async #guard(action: () => Promise<void>, during: FullDuring = { action: 'other' }): Promise<void> {
     this.error = undefined;
     this.notice = undefined;
     this.wipeRefused = false;
     try {
       await action();
     } catch (e) {
-      this.error = toUiError(e);
+      this.error = toUiError(e, during);
     } finally {
       await this.refresh();
     }
