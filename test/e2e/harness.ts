@@ -71,6 +71,8 @@ export async function startServer(outDir = 'dist', config?: string): Promise<Ser
 export interface Session {
   context: BrowserContext;
   page: Page;
+  /** The browser profile (user data dir): a second session on it sees the same IndexedDB (kill tests). */
+  profileDir: string;
   /** Requests that tried to leave the origin (each one fails the test). */
   violations: string[];
   /** Errors the page or its workers printed, for failure reports. */
@@ -78,9 +80,13 @@ export interface Session {
   close(): Promise<void>;
 }
 
-/** `extraArgs`: e.g. --enable-unsafe-webgpu, which gives headless Chromium a software (SwiftShader) WebGPU adapter. */
-export async function openSession(origin: string, extraArgs: string[] = []): Promise<Session> {
-  const dir = mkdtempSync(join(tmpdir(), 'xinan-e2e-'));
+/**
+ * `extraArgs`: e.g. --enable-unsafe-webgpu, which gives headless Chromium a software (SwiftShader) WebGPU adapter.
+ * `profileDir`: reopen an existing profile (after its browser was closed) instead of a fresh one; closing
+ * such a session leaves the directory to whoever made it.
+ */
+export async function openSession(origin: string, extraArgs: string[] = [], profileDir?: string): Promise<Session> {
+  const dir = profileDir ?? mkdtempSync(join(tmpdir(), 'xinan-e2e-'));
   const context = await chromium.launchPersistentContext(dir, {
     executablePath: CHROMIUM,
     args: [...ARGS, ...extraArgs],
@@ -103,11 +109,12 @@ export async function openSession(origin: string, extraArgs: string[] = []): Pro
   return {
     context,
     page,
+    profileDir: dir,
     violations,
     consoleErrors,
     close: async () => {
       await context.close();
-      rmSync(dir, { recursive: true, force: true });
+      if (!profileDir) rmSync(dir, { recursive: true, force: true });
     },
   };
 }
