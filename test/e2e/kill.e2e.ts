@@ -8,19 +8,30 @@
  * validating the whole file. IndexedDB commits a transaction whole or rolls it back, crash included, so there is
  * no 'complete' flag or start-up cleanup to get wrong.
  *
- * When to kill is chosen from what can be observed, at three points per flow: the app shows that it is saving
+ * When to kill is chosen from what can be observed, at four points per flow: the app shows that it is saving
  * (the transaction may not have started yet); a second tab's read of the store waits (the write transaction is
- * running: reads queue behind it); and the result is listed (committed: it must survive). The assertions are
- * the same whichever moment the kill lands; each outcome is printed.
+ * running: reads queue behind it), once closing the browser and once killing its process (SIGKILL, a crash);
+ * and the result is listed (committed: it must survive). The assertions are the same whichever moment the kill
+ * lands; each outcome is printed.
  */
-import { rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import type { Page } from 'playwright-core';
 import { assert, assertEqual, openSession, test, type Session } from './harness.ts';
 import { allStores, chooseFile, dataset, openApp } from './app.ts';
 import { auditWhole, backupFile, recordsOf, tempFile, transcriptText, whenStoreBusy } from './storage.ts';
 
-type KillPoint = 'saving' | 'writing' | 'listed';
-const POINTS: KillPoint[] = ['saving', 'writing', 'listed'];
+/** 'crash': as 'writing', but the browser process is killed (SIGKILL) instead of closed. */
+type KillPoint = 'saving' | 'writing' | 'crash' | 'listed';
+const POINTS: KillPoint[] = ['saving', 'writing', 'crash', 'listed'];
+
+/** The browser process of a profile (the one without --type=: not a renderer or helper), started by this test. */
+function browserPid(profileDir: string): number {
+  const mine = execFileSync('ps', ['-ww', '-eo', 'pid=,args='], { encoding: 'utf8' })
+    .split('\n')
+    .filter((l) => l.includes(`--user-data-dir=${profileDir}`) && !l.includes('--type='));
+  assertEqual(mine.length, 1, `one browser process for ${profileDir}`);
+  return Number(mine[0].trim().split(/\s+/)[0]);
+}
 
 /** The workspace a kill must not lose: two datasets, scored, with settings (restored from a file). */
 const OLD = backupFile('old.json', [
@@ -32,9 +43,8 @@ async function restoreFile(page: Page, path: string): Promise<void> {
   await page.getByLabel(/从备份恢复/).setInputFiles(path);
 }
 
-/** A fresh profile holding OLD, a probe tab on the origin (no app code), and the stores as they are. */
-async function oldWorkspace(origin: string): Promise<{ s: Session; probe: Page; before: Record<string, unknown[]> }> {
-  const s = await openSession(origin);
+/** The test's profile filled with OLD, a probe tab on the origin (no app code), and the stores as they are. */
+async function oldWorkspace(s: Session, origin: string): Promise<{ probe: Page; before: Record<string, unknown[]> }> {
   await openApp(s.page, origin);
   await restoreFile(s.page, OLD.path);
   await s.page.getByText(`已恢复 ${OLD.backup.datasets.length} 个数据集。`).waitFor();
@@ -44,7 +54,7 @@ async function oldWorkspace(origin: string): Promise<{ s: Session; probe: Page; 
     .waitFor();
   const probe = await s.context.newPage();
   await probe.goto(`${origin}/manifest.webmanifest`);
-  return { s, probe, before: await allStores(s.page) };
+  return { probe, before: await allStores(s.page) };
 }
 
 /** Waits for the kill point, closes the browser, reopens the same profile and returns every store. */
@@ -58,9 +68,14 @@ async function killAndReopen(
 ): Promise<{ stores: Record<string, unknown[]>; again: Session; seen: string }> {
   let seen: string = point;
   if (point === 'saving') await saving();
-  else if (point === 'writing') seen = (await writing()) ? 'writing (read blocked)' : 'writing (no blocked read seen)';
+  else if (point === 'writing' || point === 'crash') seen = `${point} (${(await writing()) ? 'read blocked' : 'no blocked read seen'})`;
   else await listed();
-  await s.context.close();
+  if (point === 'crash') {
+    const pid = browserPid(s.profileDir);
+    const closed = new Promise((resolve) => s.context.once('close', resolve));
+    process.kill(pid, 'SIGKILL');
+    await closed;
+  } else await s.context.close();
   assertEqual(s.violations, [], 'no request left the origin');
   const again = await openSession(origin, [], s.profileDir);
   await openApp(again.page, origin);
@@ -73,15 +88,17 @@ async function listsStored(page: Page, stores: Record<string, unknown[]>): Promi
   await page.waitForFunction((n) => document.querySelectorAll('[data-testid=dataset]').length === n, n);
 }
 
-test('kill: closing the browser mid-import leaves the new dataset whole or absent, and the old data as it was', async ({ origin }) => {
-  const N = 20_000;
-  const big = tempFile('big-import.json', transcriptText(N, 'imp'));
-  const outcomes: string[] = [];
-  for (const point of POINTS) {
-    const { s, probe, before } = await oldWorkspace(origin);
+const IMPORT_N = 20_000;
+const bigImport = (): string => tempFile('big-import.json', transcriptText(IMPORT_N, 'imp'));
+
+for (const point of POINTS) {
+  test(`kill (${point}): closing the browser mid-import leaves the new dataset whole or absent, and the old data as it was`, async (s) => {
+    const { origin } = s;
+    const N = IMPORT_N;
+    const { probe, before } = await oldWorkspace(s, origin);
     let again: Session | undefined;
     try {
-      await chooseFile(s.page, big);
+      await chooseFile(s.page, bigImport());
       assertEqual(await s.page.getByTestId('preview-items').textContent(), String(N), 'preview item count');
       await s.page.getByRole('button', { name: /确认导入/ }).click();
       const shown = dataset(s.page, 'big-import.json');
@@ -105,25 +122,26 @@ test('kill: closing the browser mid-import leaves the new dataset whole or absen
         assertEqual([added[0].name, added[0].dialogues, added[0].items], ['big-import.json', N, N], 'the new dataset is whole');
       if (point === 'listed') assertEqual(added.length, 1, 'an import the app had listed (committed) survives the kill');
       await listsStored(again.page, stores);
-      outcomes.push(`${reopened.seen}: ${added.length ? 'whole' : 'absent'}`);
+      assertEqual(again.violations, [], 'no request left the origin after reopening');
+      console.log(`    kill mid-import (${N} records), ${reopened.seen}: ${added.length ? 'whole' : 'absent'}`);
     } finally {
       await again?.close();
-      await s.context.close().catch(() => undefined);
-      rmSync(s.profileDir, { recursive: true, force: true });
     }
-  }
-  console.log(`    kill mid-import (${N} records): ${outcomes.join(', ')}`);
-});
+  });
+}
 
-test('kill: closing the browser mid-restore leaves either the old workspace or the restored one, never a mix', async ({ origin }) => {
-  const N = 12_000;
-  const NEW = backupFile('big-restore.json', [
-    { name: 'new-a.json', records: N },
-    { name: 'new-b.json', records: 50 },
-  ]);
-  const outcomes: string[] = [];
-  for (const point of POINTS) {
-    const { s, probe, before } = await oldWorkspace(origin);
+const RESTORE_N = 12_000;
+let bigRestore: ReturnType<typeof backupFile> | undefined;
+
+for (const point of POINTS) {
+  test(`kill (${point}): closing the browser mid-restore leaves either the old workspace or the restored one, never a mix`, async (s) => {
+    const { origin } = s;
+    bigRestore ??= backupFile('big-restore.json', [
+      { name: 'new-a.json', records: RESTORE_N },
+      { name: 'new-b.json', records: 50 },
+    ]);
+    const NEW = bigRestore;
+    const { probe, before } = await oldWorkspace(s, origin);
     let again: Session | undefined;
     try {
       await restoreFile(s.page, NEW.path);
@@ -157,12 +175,10 @@ test('kill: closing the browser mid-restore leaves either the old workspace or t
       }
       if (point === 'listed') assertEqual(outcome, 'restored', 'a restore the app had reported done survives the kill');
       await listsStored(again.page, stores);
-      outcomes.push(`${reopened.seen}: ${outcome}`);
+      assertEqual(again.violations, [], 'no request left the origin after reopening');
+      console.log(`    kill mid-restore (${RESTORE_N + 50} records per store), ${reopened.seen}: ${outcome}`);
     } finally {
       await again?.close();
-      await s.context.close().catch(() => undefined);
-      rmSync(s.profileDir, { recursive: true, force: true });
     }
-  }
-  console.log(`    kill mid-restore (${N + 50} records per store): ${outcomes.join(', ')}`);
-});
+  });
+}
