@@ -63,11 +63,25 @@ export async function waitAllScored(page: Page, timeout = 180_000): Promise<void
   );
 }
 
-/** Clicks an export button and returns the downloaded file's text. */
-export async function exportText(page: Page, button: RegExp): Promise<{ name: string; text: string }> {
-  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: button }).click()]);
+/** Clicks an export button (in `within` when given) and returns the downloaded file's name and bytes. */
+export async function exportFile(page: Page, button: RegExp, within?: Locator): Promise<{ name: string; bytes: Buffer }> {
+  const [download] = await Promise.all([page.waitForEvent('download'), (within ?? page).getByRole('button', { name: button }).click()]);
   const path = await download.path();
-  return { name: download.suggestedFilename(), text: readFileSync(path, 'utf8') };
+  return { name: download.suggestedFilename(), bytes: readFileSync(path) };
+}
+
+/** Clicks an export button and returns the downloaded file's text. */
+export async function exportText(page: Page, button: RegExp, within?: Locator): Promise<{ name: string; text: string }> {
+  const { name, bytes } = await exportFile(page, button, within);
+  return { name, text: bytes.toString('utf8') };
+}
+
+/** Clicks an export button and returns the downloaded workbook's first sheet as rows (text untrimmed). */
+export async function exportSheet(page: Page, button: RegExp): Promise<{ name: string; rows: unknown[][] }> {
+  const { name, bytes } = await exportFile(page, button);
+  const { readSheet } = await import('read-excel-file/universal');
+  const copy = new Uint8Array(bytes).slice();
+  return { name, rows: await readSheet(copy.buffer, { trim: false }) };
 }
 
 /** Waits until the results' matching count (after a filter change) is `n`. */
