@@ -10,7 +10,7 @@ import type { Page } from 'playwright-core';
 import Papa from 'papaparse';
 import { SAMPLE_RECORDS } from '../../src/lib/sample/sample.ts';
 import { assert, assertEqual, test } from './harness.ts';
-import { confirmImport, exportSheet, exportText, openApp, waitAllScored } from './app.ts';
+import { exportSheet, exportText, importSample, waitAllScored } from './app.ts';
 
 /** Cohen's κ by the textbook formula; null when p_e = 1. */
 function cohen(a: number[], b: number[]): { acc: number; kappa: number | null } {
@@ -111,9 +111,7 @@ async function checkThreshold(page: Page, rows: Record<string, string>[], t: num
 }
 
 test('review: keyboard-only blind review of the sample, agreement, second reviewer, reload, exports', async ({ page, origin }) => {
-  await openApp(page, origin);
-  await page.getByRole('button', { name: /试用内置示例/ }).click();
-  await confirmImport(page);
+  await importSample(page, origin);
   const name = (await page.getByTestId('dataset').first().getAttribute('data-name'))!;
   await page.getByRole('button', { name: /开始评估/ }).click();
   await waitAllScored(page);
