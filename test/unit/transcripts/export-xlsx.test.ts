@@ -50,20 +50,12 @@ describe('exportXlsx', () => {
 
   it('carries the review beside the model output', async () => {
     const rows = await readSheet((await written()).slice().buffer, { trim: false });
-    const pick = (r: number, cs: (typeof CSV_COLUMNS)[number][]) => cs.map((c) => rows[r][col(c)]);
-    const cols = [
-      'pred_label',
-      'review_label',
-      'review_unsure',
-      'review_note',
-      'reviewer',
-      'reviewed_at',
-      'review_blind',
-      'final_label',
-    ] as const;
-    expect(pick(1, [...cols])).toEqual([7, 3, 'false', '=评判, "引号"', '王', '2026-11-30T01:02:03.000Z', 'true', 5]);
-    expect(pick(2, [...cols])).toEqual([3, null, 'true', null, 'B', '2026-11-30T01:02:03.000Z', null, null]);
-    expect(pick(3, [...cols])).toEqual([null, null, null, null, null, null, null, null]);
+    const row = (r: number) => Object.fromEntries(CSV_COLUMNS.map((c, i) => [c, rows[r][i]]));
+    const time = '2026-11-30T01:02:03.000Z';
+    expect(row(1)).toMatchObject({ pred_label: 7, review_label: 3, review_unsure: 'false', review_note: '=评判, "引号"' });
+    expect(row(1)).toMatchObject({ reviewer: '王', reviewed_at: time, review_blind: 'true', final_label: 5 });
+    expect(row(2)).toMatchObject({ pred_label: 3, review_label: null, review_unsure: 'true', reviewer: 'B', review_blind: null });
+    expect(row(3)).toMatchObject({ review_label: null, review_note: null, reviewer: null, reviewed_at: null, final_label: null });
   });
 
   it('writes text that starts like a formula as string cells, verbatim, and no formula at all', async () => {
