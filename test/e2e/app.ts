@@ -26,6 +26,32 @@ export async function openApp(page: Page, origin: string): Promise<void> {
   await page.getByRole('heading', { level: 1 }).waitFor();
 }
 
+/** Opens the app and imports the built-in sample (the dataset is open afterwards). */
+export async function importSample(page: Page, origin: string): Promise<void> {
+  await openApp(page, origin);
+  await page.getByRole('button', { name: /试用内置示例/ }).click();
+  await confirmImport(page);
+}
+
+/** Waits until the crisis view's models are loaded and its rows listed; throws the view's error if it fails. */
+export async function crisisReady(page: Page): Promise<void> {
+  await page.waitForFunction(
+    () => {
+      const phase = document.querySelector('[data-testid=crisis-panel]')?.getAttribute('data-phase');
+      if (phase === 'error') throw new Error(document.querySelector('[role=alert]')?.textContent ?? 'crisis error');
+      return phase === 'ready';
+    },
+    undefined,
+    { timeout: 180_000, polling: 250 },
+  );
+}
+
+/** Switches to the crisis tab and waits until it is ready. */
+export async function openCrisis(page: Page): Promise<void> {
+  await page.getByRole('tab', { name: /危机回应/ }).click();
+  await crisisReady(page);
+}
+
 /** Picks a file through the file input and waits for the preview (or the error / mapping step). */
 export async function chooseFile(page: Page, path: string): Promise<void> {
   await page.getByLabel(/选择文件|Choose file/).setInputFiles(path);
@@ -63,11 +89,25 @@ export async function waitAllScored(page: Page, timeout = 180_000): Promise<void
   );
 }
 
-/** Clicks an export button and returns the downloaded file's text. */
-export async function exportText(page: Page, button: RegExp): Promise<{ name: string; text: string }> {
-  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: button }).click()]);
+/** Clicks an export button (in `within` when given) and returns the downloaded file's name and bytes. */
+export async function exportFile(page: Page, button: RegExp, within?: Locator): Promise<{ name: string; bytes: Uint8Array<ArrayBuffer> }> {
+  const [download] = await Promise.all([page.waitForEvent('download'), (within ?? page).getByRole('button', { name: button }).click()]);
   const path = await download.path();
-  return { name: download.suggestedFilename(), text: readFileSync(path, 'utf8') };
+  // A copy with its own ArrayBuffer (a Buffer may be a view into a shared pool).
+  return { name: download.suggestedFilename(), bytes: new Uint8Array(readFileSync(path)) };
+}
+
+/** Clicks an export button and returns the downloaded file's text. */
+export async function exportText(page: Page, button: RegExp, within?: Locator): Promise<{ name: string; text: string }> {
+  const { name, bytes } = await exportFile(page, button, within);
+  return { name, text: Buffer.from(bytes).toString('utf8') };
+}
+
+/** Clicks an export button and returns the downloaded workbook's first sheet as rows (text untrimmed). */
+export async function exportSheet(page: Page, button: RegExp): Promise<{ name: string; rows: unknown[][] }> {
+  const { name, bytes } = await exportFile(page, button);
+  const { readSheet } = await import('read-excel-file/universal');
+  return { name, rows: await readSheet(bytes.buffer, { trim: false }) };
 }
 
 /** Waits until the results' matching count (after a filter change) is `n`. */

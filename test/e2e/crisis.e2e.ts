@@ -8,27 +8,23 @@ import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { readSheet } from 'read-excel-file/universal';
 import { assert, assertEqual, test } from './harness.ts';
-import { chooseFile, confirmImport, dataset, exportText, FIXTURES, openApp, storedScores, waitAllScored } from './app.ts';
+import {
+  chooseFile,
+  confirmImport,
+  crisisReady,
+  dataset,
+  exportFile,
+  exportText,
+  FIXTURES,
+  importSample,
+  openApp,
+  openCrisis,
+  storedScores,
+  waitAllScored,
+} from './app.ts';
 
 /** Written for the sample by its authors: the one message with suicidal thoughts. */
 const RISKY = '我觉得活着没有意思，有时候会想到结束一切。';
-
-async function crisisReady(page: Page): Promise<void> {
-  await page.waitForFunction(
-    () => {
-      const phase = document.querySelector('[data-testid=crisis-panel]')?.getAttribute('data-phase');
-      if (phase === 'error') throw new Error(document.querySelector('[role=alert]')?.textContent ?? 'crisis error');
-      return phase === 'ready';
-    },
-    undefined,
-    { timeout: 180_000, polling: 250 },
-  );
-}
-
-async function openCrisis(page: Page): Promise<void> {
-  await page.getByRole('tab', { name: /危机回应/ }).click();
-  await crisisReady(page);
-}
 
 /** The agreement table's cell for one row (reviewed / accuracy / κ) and one dimension (Chinese name). */
 async function agreementCell(page: Page, row: RegExp, dim: string): Promise<string> {
@@ -44,18 +40,11 @@ async function agreementCell(page: Page, row: RegExp, dim: string): Promise<stri
   );
 }
 
-async function download(page: Page, button: RegExp): Promise<{ name: string; bytes: Uint8Array }> {
-  const [d] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: button }).click()]);
-  return { name: d.suggestedFilename(), bytes: new Uint8Array(readFileSync(await d.path())) };
-}
-
 test('crisis view: sample → risky replies with five points, evidence, marks that survive a reload, CSV and XLSX export', async ({
   page,
   origin,
 }) => {
-  await openApp(page, origin);
-  await page.getByRole('button', { name: /试用内置示例/ }).click();
-  await confirmImport(page);
+  await importSample(page, origin);
   await openCrisis(page);
 
   const items = page.getByRole('article', { name: /^条目 / });
@@ -97,7 +86,7 @@ test('crisis view: sample → risky replies with five points, evidence, marks th
   assert(riskyLine.includes(',correct,') && riskyLine.includes(',wrong,'), 'the marks are exported');
   assert(/xinan-crisis-zh@[0-9a-f]{16}/.test(riskyLine), 'the model id with its weights hash is exported');
 
-  const xlsx = await download(page, /导出 XLSX/);
+  const xlsx = await exportFile(page, /导出 XLSX/);
   assert(xlsx.name.endsWith('.xlsx'), `XLSX file name (${xlsx.name})`);
   const sheet = await readSheet(xlsx.bytes.slice().buffer);
   assertEqual(sheet[0].slice(0, 2).join(), 'seeker_message,reply', 'XLSX: column A seeker message, column B reply');
@@ -129,9 +118,7 @@ test('crisis view: a PsyCrisis sheet opens in the crisis view with every pair li
 });
 
 test('dialogue view: evidence for an unsafe 8-class label highlights clauses of the reply', async ({ page, origin }) => {
-  await openApp(page, origin);
-  await page.getByRole('button', { name: /试用内置示例/ }).click();
-  await confirmImport(page);
+  await importSample(page, origin);
   await page.getByRole('button', { name: /开始评估/ }).click();
   await waitAllScored(page);
   await page.getByLabel(/只看不安全/).check();
@@ -158,9 +145,7 @@ test('crisis view follows the open dataset: A → crisis → 8-class → B → c
   page,
   origin,
 }) => {
-  await openApp(page, origin);
-  await page.getByRole('button', { name: /试用内置示例/ }).click();
-  await confirmImport(page);
+  await importSample(page, origin);
   await openCrisis(page);
   await page
     .getByRole('article', { name: /^条目 / })

@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import Papa from 'papaparse';
 import { assert, assertEqual, test, type TestContext } from './harness.ts';
-import { chooseFile, confirmImport, exportText, FIXTURES, jsonlRows, matchingCount, openApp, scoreAll } from './app.ts';
+import { chooseFile, confirmImport, exportSheet, exportText, FIXTURES, jsonlRows, matchingCount, openApp, scoreAll } from './app.ts';
 
 const MODEL_SHA = createHash('sha256').update(readFileSync('dist/models/xinan-safety-zh/onnx/model_quantized.onnx')).digest('hex');
 const APP_VERSION = (JSON.parse(readFileSync('package.json', 'utf8')) as { version: string }).version;
@@ -90,6 +90,20 @@ async function runCase(t: TestContext, c: Case): Promise<void> {
   assert(
     csv.every((r) => r.unsafe === 'true' && r.model_sha256 === MODEL_SHA && r.app_version === APP_VERSION),
     `${c.file}: CSV provenance`,
+  );
+  // The XLSX export follows the same filter, under its own file name, with the CSV's columns.
+  const sheet = await exportSheet(page, /^XLSX$/);
+  assert(sheet.name.endsWith('-filtered-xinan.xlsx'), `${c.file}: a filtered XLSX export has its own file name (${sheet.name})`);
+  const csvHeader = Papa.parse<string[]>(filtered.text.replace(/^\uFEFF/, ''), { preview: 1 }).data[0];
+  assertEqual(sheet.rows[0], csvHeader, `${c.file}: XLSX header is the CSV header`);
+  const idCol = sheet.rows[0].indexOf('item_id');
+  assertEqual(
+    sheet.rows
+      .slice(1)
+      .map((r) => r[idCol] as string)
+      .sort(),
+    expected,
+    `${c.file}: filtered XLSX rows are the unsafe items`,
   );
 }
 

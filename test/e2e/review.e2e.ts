@@ -10,7 +10,7 @@ import type { Page } from 'playwright-core';
 import Papa from 'papaparse';
 import { SAMPLE_RECORDS } from '../../src/lib/sample/sample.ts';
 import { assert, assertEqual, test } from './harness.ts';
-import { confirmImport, exportText, openApp, waitAllScored } from './app.ts';
+import { exportSheet, exportText, importSample, waitAllScored } from './app.ts';
 
 /** Cohen's κ by the textbook formula; null when p_e = 1. */
 function cohen(a: number[], b: number[]): { acc: number; kappa: number | null } {
@@ -79,10 +79,39 @@ async function waitVerdict(page: Page, value: string): Promise<void> {
   );
 }
 
+/** The threshold panel at `t`: counts text and the chart's dots, against a hand count over the exported CSV rows. */
+async function checkThreshold(page: Page, rows: Record<string, string>[], t: number): Promise<void> {
+  const reviewed = rows.filter((r) => r.review_label !== '');
+  let tp = 0;
+  let fp = 0;
+  let fn = 0;
+  let tn = 0;
+  for (const r of reviewed) {
+    const flagged = Number(r.p_unsafe) >= t;
+    // 7 is "Safe Response": every other class is unsafe.
+    const unsafe = r.review_label !== '7';
+    if (flagged && unsafe) tp++;
+    else if (flagged) fp++;
+    else if (unsafe) fn++;
+    else tn++;
+  }
+  await page
+    .getByTestId('threshold-counts')
+    .filter({ hasText: `（命中 ${tp}，误报 ${fp}，漏报 ${fn}，正确放过 ${tn}）` })
+    .waitFor();
+  // The chart is drawn (SVG) with a dot per defined measure at the chosen threshold, titled with its exact value.
+  const want = [
+    ...(tp + fp ? [`精确率 ${pct(tp / (tp + fp))} · P(不安全) 阈值 ${t.toFixed(2)}`] : []),
+    ...(tp + fn ? [`召回率 ${pct(tp / (tp + fn))} · P(不安全) 阈值 ${t.toFixed(2)}`] : []),
+  ];
+  await page.waitForFunction((w) => {
+    const titles = [...document.querySelectorAll('[data-testid=threshold-chart] svg title')].map((e) => e.textContent);
+    return titles.length === w.length && w.every((x) => titles.includes(x));
+  }, want);
+}
+
 test('review: keyboard-only blind review of the sample, agreement, second reviewer, reload, exports', async ({ page, origin }) => {
-  await openApp(page, origin);
-  await page.getByRole('button', { name: /试用内置示例/ }).click();
-  await confirmImport(page);
+  await importSample(page, origin);
   const name = (await page.getByTestId('dataset').first().getAttribute('data-name'))!;
   await page.getByRole('button', { name: /开始评估/ }).click();
   await waitAllScored(page);
@@ -151,7 +180,8 @@ test('review: keyboard-only blind review of the sample, agreement, second review
   await page.screenshot({ path: 'docs/screenshots/review-queue-en.png' });
   await page.getByRole('button', { name: '中文' }).click();
   await page.getByTestId('review-progress').filter({ hasText: '已审阅 9 / 9' }).waitFor();
-  await focusInQueue(page);
+  // A click outside the queue keeps the focus it gave (the language button), never <body>.
+  await page.waitForFunction(() => document.activeElement !== document.body && document.activeElement?.tagName === 'BUTTON');
 
   const final = [...mine];
   final[2] = model[2];
@@ -213,9 +243,10 @@ test('review: keyboard-only blind review of the sample, agreement, second review
   await page.getByTestId('review-imported').filter({ hasText: '已合并 0 条新记录' }).waitFor();
 
   // Adjudicate the first disagreement.
-  const toggle = page.getByRole('button', { name: /^分歧（\d+）$/ });
-  await toggle.focus();
-  await page.keyboard.press('Enter');
+  // A mouse click while the queue has focus: the queue must not take focus back (and scroll it into view) under the pointer.
+  await page.getByTestId('review-queue').focus();
+  await focusInQueue(page);
+  await page.getByRole('button', { name: /^分歧（\d+）$/ }).click();
   await page.locator('button[aria-expanded=true]', { hasText: '分歧' }).waitFor();
   const d = page.getByTestId('disagreement').first();
   const adjudicated = (await d.getAttribute('data-item'))!;
@@ -250,6 +281,22 @@ test('review: keyboard-only blind review of the sample, agreement, second review
     assert(/^\d{4}-\d\d-\d\dT/.test(r.reviewed_at), `reviewed_at on ${id}`);
   }
   assertEqual(rows.find((x) => x.item_id === ids[0])!.review_note, '共情不足', 'note exported');
+  assert(csv.name.endsWith('-xinan.csv') && !csv.name.includes('filtered'), `full CSV file name (${csv.name})`);
+  // The XLSX export: the CSV's columns, the same review values, under the full export's name.
+  const sheet = await exportSheet(page, /^XLSX$/);
+  assert(sheet.name.endsWith('-xinan.xlsx') && !sheet.name.includes('filtered'), `full XLSX file name (${sheet.name})`);
+  const header = sheet.rows[0] as string[];
+  assertEqual(header, Object.keys(rows[0]), 'XLSX columns are the CSV columns');
+  const cols = ['pred_label', 'review_label', 'review_note', 'reviewer', 'reviewed_at', 'review_blind', 'final_label'];
+  for (const id of ids) {
+    const x = sheet.rows.find((r) => r[header.indexOf('item_id')] === id)!;
+    const c = rows.find((r) => r.item_id === id)!;
+    assertEqual(
+      cols.map((k) => String(x[header.indexOf(k)] ?? '')),
+      cols.map((k) => c[k]),
+      `xlsx row ${id}`,
+    );
+  }
   const jsonl = await exportText(page, /^JSONL$/);
   assert(jsonl.text.includes('"reviewer":"甲"') && jsonl.text.includes('"review_label"'), 'JSONL carries review fields');
   await page.getByRole('tab', { name: '审阅' }).click();
@@ -261,6 +308,15 @@ test('review: keyboard-only blind review of the sample, agreement, second review
     'review file holds every reviewer',
   );
   assert(parsed.texts === undefined && !rf.text.includes(SAMPLE_RECORDS[0].response), 'no transcript text unless asked');
+
+  // Threshold tuning (Observable Plot): counts and P/R at the chosen threshold from 甲's labels, by hand from the CSV.
+  await checkThreshold(page, rows, 0.5);
+  await page.getByLabel(/^选定阈值/).fill('0.8');
+  await checkThreshold(page, rows, 0.8);
+  const svg = await exportText(page, /导出 SVG/, page.getByTestId('threshold-chart'));
+  assert(svg.name.endsWith('-xinan-threshold.svg') && svg.text.includes('<svg'), `threshold chart as SVG (${svg.name})`);
+  await page.getByRole('button', { name: '保存为本数据集的阈值' }).click();
+  await page.getByRole('button', { name: '保存为本数据集的阈值', disabled: true }).waitFor();
 
   await page.getByRole('button', { name: 'English' }).click();
   await page.getByTestId('review-progress').filter({ hasText: 'Reviewed 9 / 9' }).waitFor();

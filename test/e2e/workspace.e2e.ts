@@ -1,7 +1,19 @@
 /** Drag and drop, storage info, backup → wipe → restore, and delete, through the UI. */
 import { readFileSync } from 'node:fs';
 import { assert, assertEqual, test } from './harness.ts';
-import { allStores, confirmImport, dataset, expectText, exportText, FIXTURES, openApp, scoreAll, summaryCounts } from './app.ts';
+import {
+  allStores,
+  confirmImport,
+  dataset,
+  expectText,
+  exportText,
+  FIXTURES,
+  importSample,
+  openApp,
+  openCrisis,
+  scoreAll,
+  summaryCounts,
+} from './app.ts';
 
 test('workspace: drop a file, back up, wipe, restore, delete', async ({ page, origin }) => {
   page.on('dialog', (d) => void d.accept());
@@ -48,12 +60,9 @@ test('workspace: a backup taken after the crisis view restores everything (sampl
   page,
   origin,
 }) => {
-  await openApp(page, origin);
-  await page.getByRole('button', { name: /试用内置示例/ }).click();
-  await confirmImport(page);
+  await importSample(page, origin);
   await scoreAll(page, '示例对话 sample.json');
-  await page.getByRole('tab', { name: /危机回应/ }).click();
-  await page.locator('[data-testid=crisis-panel][data-phase=ready]').waitFor({ timeout: 180_000 });
+  await openCrisis(page);
   const risky = page.getByRole('article', { name: /^条目 / }).first();
   await risky.getByRole('button', { name: '评估风险：模型判断正确' }).click();
   await risky.getByRole('button', { name: '评估风险：模型判断正确', pressed: true }).waitFor();
@@ -108,8 +117,7 @@ test('workspace: a backup taken after the crisis view restores everything (sampl
   assertEqual(await allStores(page), before, 'the wipe’s own backup restores everything too');
 
   await dataset(page, '示例对话 sample.json').getByRole('button', { name: '示例对话 sample.json', exact: true }).click();
-  await page.getByRole('tab', { name: /危机回应/ }).click();
-  await page.locator('[data-testid=crisis-panel][data-phase=ready]').waitFor({ timeout: 180_000 });
+  await openCrisis(page);
   // The risk mark (4th dimension) is back: one reviewed.
   await expectText(
     page

@@ -25,6 +25,18 @@ export function newEventId(): string {
   return crypto.randomUUID();
 }
 
+let lastAt = 0;
+
+/**
+ * The time of a new event: the clock, but strictly after the previous event made here. Two decisions in the
+ * same millisecond (a fast keyboard reviewer, a script) would otherwise tie and be ordered by their random
+ * ids, so the verdict derived from the log could be the earlier one.
+ */
+export function eventTime(now = Date.now()): number {
+  lastAt = Math.max(now, lastAt + 1);
+  return lastAt;
+}
+
 /** One reviewer's current state on one item, derived from the log. */
 export interface ItemVerdict {
   itemId: string;
@@ -139,7 +151,7 @@ type Common = Pick<ReviewEvent, 'reviewer' | 'datasetId' | 'itemId' | 'model' | 
 
 function base(c: Common) {
   const { id, at, model, ...rest } = c;
-  return { id: id ?? newEventId(), at: at ?? Date.now(), ...rest, ...(model ? { model } : {}) };
+  return { id: id ?? newEventId(), at: at ?? eventTime(), ...rest, ...(model ? { model } : {}) };
 }
 
 /** A class verdict; the action is derived: the model's label → confirm, another class → set. */

@@ -11,9 +11,9 @@ import {
   type CompareParse,
   type MatchBy,
 } from '../compare';
-import { importDataset, newDatasetId } from '../storage';
 import { assertImportSize } from '../transcripts';
 import { toUiError, type UiError } from './errors';
+import { storePreview } from './store-preview';
 import type { Workspace } from './workspace.svelte';
 
 export type CompareImportStatus = 'idle' | 'parsing' | 'preview' | 'saving' | 'error';
@@ -91,12 +91,12 @@ export class CompareImport {
     if (!preview) return undefined;
     this.status = 'saving';
     try {
-      const id = newDatasetId();
-      const records = buildCompareDataset(preview, { id, name: preview.name, sourceFile: preview.name, createdAt: Date.now() });
-      await importDataset(await this.#workspace.db(), records);
-      this.reset();
-      await this.#workspace.refresh();
-      return id;
+      return await storePreview(
+        this.#workspace,
+        preview.name,
+        (meta) => buildCompareDataset(preview, meta),
+        () => this.reset(),
+      );
     } catch (e) {
       this.status = 'error';
       this.error = toCompareError(e);

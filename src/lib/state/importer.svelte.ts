@@ -3,7 +3,6 @@
  * and reasons) → confirm → store in one transaction. Nothing is stored before the user confirms,
  * and a failed import leaves existing data as it was (storage writes all or nothing).
  */
-import { importDataset, newDatasetId } from '../storage';
 import {
   assertImportSize,
   buildDataset,
@@ -17,6 +16,7 @@ import {
 } from '../transcripts';
 import { SAMPLE_NAME, sampleFileText } from '../sample/sample';
 import { isStorageFull, toUiError, type UiError } from './errors';
+import { storePreview } from './store-preview';
 import type { Workspace } from './workspace.svelte';
 
 export type ImportStatus = 'idle' | 'parsing' | 'preview' | 'mapping' | 'saving' | 'error';
@@ -104,12 +104,12 @@ export class Importer {
     // Asked here, on the user's first import, so the browser does not evict what is about to be stored.
     void this.#workspace.askPersistence();
     try {
-      const id = newDatasetId();
-      const records = buildDataset(preview, { id, name: preview.name, sourceFile: preview.name, createdAt: Date.now() });
-      await importDataset(await this.#workspace.db(), records);
-      this.reset();
-      await this.#workspace.refresh();
-      return id;
+      return await storePreview(
+        this.#workspace,
+        preview.name,
+        (meta) => buildDataset(preview, meta),
+        () => this.reset(),
+      );
     } catch (e) {
       // A full disk keeps the preview: nothing was stored, and once space is freed the same import is one click away.
       this.status = isStorageFull(e) ? 'preview' : 'error';

@@ -12,11 +12,12 @@ import {
   exportCsv,
   exportHtmlReport,
   exportJsonl,
+  exportXlsx,
   type Dataset,
   type ItemReviewExport,
   type ScoredItem,
 } from '../transcripts';
-import { downloadText, exportBaseName } from './download';
+import { downloadBlob, downloadText, exportBaseName } from './download';
 import { toUiError, type UiError } from './errors';
 import { byRisk, isFiltering, matches, NO_FILTERS, type Filters } from './filters';
 import type { Scorer } from './scorer.svelte';
@@ -40,7 +41,7 @@ export interface Summary {
   agreement?: { n: number; report: ClassificationReport; kappa: number; binaryAccuracy: number };
 }
 
-export type ExportKind = 'csv' | 'jsonl' | 'html';
+export type ExportKind = 'csv' | 'jsonl' | 'xlsx' | 'html';
 
 /** The results area shows either the 8-class safety results or the crisis view (state/crisis-results). */
 export type ResultsView = 'safety' | 'crisis' | 'compare' | 'review' | 'models';
@@ -262,7 +263,7 @@ export class Results {
   });
 
   /** Exports the items that match the current filters, in the current order. */
-  export(kind: ExportKind): void {
+  async export(kind: ExportKind): Promise<void> {
     const model = this.#scorer.known;
     const dataset = this.dataset;
     if (!dataset || !model) return;
@@ -278,6 +279,7 @@ export class Results {
       const base = exportBaseName(dataset.name) + (isFiltering(this.filters) ? '-filtered' : '');
       if (kind === 'csv') downloadText(`${base}-xinan.csv`, exportCsv(items, provenance, meta), 'text/csv;charset=utf-8');
       else if (kind === 'jsonl') downloadText(`${base}-xinan.jsonl`, exportJsonl(items, provenance, meta), 'application/x-ndjson');
+      else if (kind === 'xlsx') downloadBlob(`${base}-xinan.xlsx`, await exportXlsx(items, provenance, meta));
       else downloadText(`${base}-xinan.html`, exportHtmlReport(items, provenance, meta), 'text/html;charset=utf-8');
     } catch (e) {
       this.error = toUiError(e);

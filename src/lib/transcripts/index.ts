@@ -23,7 +23,8 @@ export {
   type TableMapping,
 } from './parse/table.ts';
 export { csvRows } from './parse/csv.ts';
-export { exportCsv, CSV_COLUMNS } from './export/csv.ts';
+export { exportCsv, exportTable, CSV_COLUMNS } from './export/csv.ts';
+export { exportXlsx, XLSX_SHEET } from './export/xlsx.ts';
 export { exportJsonl, JSONL_TYPE } from './export/jsonl.ts';
 export { exportHtmlReport, escapeHtml, HTML_REPORT_TYPE } from './export/html.ts';
 export { toExportRow, type ExportMeta, type ExportRow, type Provenance } from './export/rows.ts';

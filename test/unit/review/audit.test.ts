@@ -3,6 +3,7 @@ import {
   adjudicateEvent,
   classEvent,
   crisisEvent,
+  eventTime,
   finalSource,
   itemHistory,
   mergeLogs,
@@ -105,5 +106,22 @@ describe("merge of two reviewers' logs", () => {
     const m = mergeLogs(a, [forged]);
     expect(m.conflicts).toEqual([a[0].id]);
     expect(m.events.find((e) => e.id === a[0].id)).toEqual(a[0]);
+  });
+
+  it('events made here get strictly increasing times, so two in one millisecond replay in the order made', () => {
+    const c = { reviewer: 'A', datasetId: 'ds', itemId: 'ds/d1/1', model, blind: false };
+    const first = classEvent(c, null, 5);
+    const second = classEvent(c, 5, 3);
+    expect(second.at).toBeGreaterThan(first.at);
+    const t = eventTime(1000);
+    expect([eventTime(1000), eventTime(999)]).toEqual([t + 1, t + 2]);
+    // Whatever the random ids, the later decision wins.
+    for (const ids of [
+      ['a', 'b'],
+      ['b', 'a'],
+    ]) {
+      const log = [classEvent({ ...c, id: ids[0] }, null, 5), classEvent({ ...c, id: ids[1] }, 5, 3)];
+      expect(replay(log).byReviewer.get('A')?.get('ds/d1/1')?.value).toBe(3);
+    }
   });
 });

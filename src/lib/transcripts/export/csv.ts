@@ -44,14 +44,23 @@ export const CSV_COLUMNS = [
   'final_label',
 ] as const;
 
-export function exportCsv(items: readonly ScoredItem[], provenance: Provenance, meta: ExportMeta): string {
-  const data = items.map((si) => {
+/**
+ * The rows every tabular export writes, in CSV_COLUMNS order: numbers as numbers, true/false as text,
+ * null where there is no value (not scored, not reviewed).
+ */
+export function exportTable(items: readonly ScoredItem[], provenance: Provenance, meta: ExportMeta): (string | number | null)[][] {
+  return items.map((si) => {
     const { probs, ...row } = toExportRow(meta.datasetName, si, provenance);
     const probCells = Object.fromEntries(PROB_COLUMNS.map((c, i) => [c, probs ? probs[i] : null]));
-    return { ...row, ...probCells };
+    const r = { ...row, ...probCells };
+    return CSV_COLUMNS.map((c) => cell(r[c as keyof typeof r]));
   });
+}
+
+export function exportCsv(items: readonly ScoredItem[], provenance: Provenance, meta: ExportMeta): string {
+  const data = exportTable(items, provenance, meta).map((row) => row.map((v) => v ?? ''));
   const body = Papa.unparse(
-    { fields: [...CSV_COLUMNS], data: data.map((r) => CSV_COLUMNS.map((c) => cell(r[c as keyof typeof r]))) },
+    { fields: [...CSV_COLUMNS], data },
     // Our own pattern: papaparse's default (/^[=+\-@\t\r].*$/) has no `s` flag, so it
     // misses multi-line cells that start with '='.
     { escapeFormulae: FORMULA_START, newline: '\r\n' },
@@ -59,8 +68,8 @@ export function exportCsv(items: readonly ScoredItem[], provenance: Provenance, 
   return BOM + body + '\r\n';
 }
 
-function cell(v: unknown): string | number {
-  if (v === null || v === undefined) return '';
+function cell(v: unknown): string | number | null {
+  if (v === null || v === undefined) return null;
   if (typeof v === 'boolean') return v ? 'true' : 'false';
   return v as string | number;
 }
