@@ -41,6 +41,15 @@ function userData(): string[] {
 }
 
 async function checkLanguage(page: Page, lang: 'zh' | 'en', where: string): Promise<void> {
+  // A visible file input draws "Choose Files / No file chosen" in the browser's language, whatever the app's.
+  const nativePickers = await page.evaluate(
+    () =>
+      [...document.querySelectorAll<HTMLInputElement>('input[type=file]')].filter((el) => {
+        const r = el.getBoundingClientRect();
+        return el.checkVisibility() && r.width > 2 && r.height > 2 && getComputedStyle(el).opacity !== '0';
+      }).length,
+  );
+  assertEqual(nativePickers, 0, `${where}: no file input shows the browser's own text`);
   const texts = await uiTexts(page);
   // The check reads the page: it must see the panel headings of the language it checks.
   assert(texts.includes(lang === 'zh' ? '数据集' : 'Datasets'), `${where}: UI text was read (${texts.length} strings)`);
