@@ -9,6 +9,7 @@
  * typed by the few methods used here so both fit.
  */
 import { MANIFEST_FILE, OPFS_MODELS_DIR } from '../inference/model-paths.ts';
+import type { CheckedModel } from '../inference/model-folder.ts';
 import type { LabelId } from '../taxonomy.ts';
 import { msg, type Msg } from '../i18n/msg.ts';
 import { isQuotaError, StorageFullError } from './errors.ts';
@@ -35,22 +36,13 @@ export interface StoredModelFile {
   size: number;
 }
 
-/** The manifest of a stored model: what the model list shows and what scoring needs. */
-export interface StoredModel {
+/**
+ * The manifest of a stored model: what the model list shows and what scoring needs. The checked folder's fields
+ * (model-folder.ts), with its files reduced to path and size (the bytes live beside the manifest in OPFS).
+ */
+export interface StoredModel extends Omit<CheckedModel, 'files'> {
   /** Key its scores are stored under: `${name}@${sha256.slice(0, 16)}`, as for the bundled model. */
   id: string;
-  name: string;
-  /** Hex SHA-256 of the ONNX weights file (also the folder name). */
-  sha256: string;
-  /** Bytes of all stored files. */
-  size: number;
-  /** 'onnx/model_quantized.onnx' (run as q8) or 'onnx/model.onnx' (fp32). */
-  onnxFile: string;
-  labels: string[];
-  /** Model output index → taxonomy class; null for a custom label set (stored, not usable by the 8-class views). */
-  labelMap: LabelId[] | null;
-  maxLength: number;
-  opset: number;
   files: StoredModelFile[];
   /** Epoch ms. */
   addedAt: number;
