@@ -1,5 +1,5 @@
 import { cpSync, createReadStream, existsSync, statSync } from 'node:fs';
-import { join, normalize, resolve } from 'node:path';
+import { join, normalize, resolve, sep } from 'node:path';
 import { defineConfig, type Plugin } from 'vitest/config';
 import type { Connect } from 'vite';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
@@ -64,7 +64,8 @@ function cspMetaPlugin(): Plugin {
 function serveModels(dir: string): Connect.NextHandleFunction {
   return (req, res, next) => {
     const path = normalize(join(dir, decodeURIComponent((req.url ?? '').split('?')[0])));
-    if (!path.startsWith(dir) || !existsSync(path) || !statSync(path).isFile()) return next();
+    // `dir + sep`: a bare prefix test would also let `/models/../models-other/x` through.
+    if (!path.startsWith(dir + sep) || !existsSync(path) || !statSync(path).isFile()) return next();
     for (const [k, v] of Object.entries(SECURITY_HEADERS)) res.setHeader(k, v);
     res.setHeader('Content-Type', path.endsWith('.json') ? 'application/json' : 'application/octet-stream');
     res.setHeader('Content-Length', statSync(path).size);
