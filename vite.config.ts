@@ -1,6 +1,7 @@
 import { cpSync, createReadStream, existsSync, statSync } from 'node:fs';
-import { join, normalize, resolve } from 'node:path';
+import { join, normalize, resolve, sep } from 'node:path';
 import { defineConfig, type Plugin } from 'vitest/config';
+import type { Connect } from 'vite';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { VitePWA } from 'vite-plugin-pwa';
 import pkg from './package.json' with { type: 'json' };
@@ -55,17 +56,34 @@ function cspMetaPlugin(): Plugin {
   };
 }
 
+/**
+ * Files under `dir`, served as they are with their Content-Length. Why not the preview server's static handler: it
+ * gzips on the fly and drops Content-Length, and transformers.js then grows its buffer chunk by chunk, copying the
+ * whole model each time (quadratic: about 3 s of a 20 MB model's cold start here). Weights hardly compress anyway.
+ */
+function serveModels(dir: string): Connect.NextHandleFunction {
+  return (req, res, next) => {
+    const path = normalize(join(dir, decodeURIComponent((req.url ?? '').split('?')[0])));
+    // `dir + sep`: a bare prefix test would also let `/models/../models-other/x` through.
+    if (!path.startsWith(dir + sep) || !existsSync(path) || !statSync(path).isFile()) return next();
+    for (const [k, v] of Object.entries(SECURITY_HEADERS)) res.setHeader(k, v);
+    res.setHeader('Content-Type', path.endsWith('.json') ? 'application/json' : 'application/octet-stream');
+    res.setHeader('Content-Length', statSync(path).size);
+    if (req.method === 'HEAD') return res.end();
+    createReadStream(path).pipe(res);
+  };
+}
+
 /** Serves models/ at /models/ in dev and copies it into the build, so preview serves it too. */
 export function modelsPlugin(): Plugin {
   return {
     name: 'xinan-models',
     configureServer(server) {
-      server.middlewares.use('/models', (req, res, next) => {
-        const path = normalize(join(MODELS_DIR, decodeURIComponent((req.url ?? '').split('?')[0])));
-        if (!path.startsWith(MODELS_DIR) || !existsSync(path) || !statSync(path).isFile()) return next();
-        res.setHeader('Content-Length', statSync(path).size);
-        createReadStream(path).pipe(res);
-      });
+      server.middlewares.use('/models', serveModels(MODELS_DIR));
+    },
+    // Added here, not as a post hook, so it runs before the preview server's compression.
+    configurePreviewServer(server) {
+      server.middlewares.use('/models', serveModels(resolve(server.config.root, server.config.build.outDir, 'models')));
     },
     writeBundle(options) {
       const out = join(options.dir ?? 'dist', 'models');

@@ -11,7 +11,7 @@ n-gram part over the same e5 piece ids.
 Steps (features are computed once and cached, so each CV setting takes seconds without the wide part):
     python3 -m training.e5_seg features --e5 runs/e5/L12 --layers 6            # runs/e5-seg/features.npz
     python3 -m training.e5_seg cv --layers 4 6 --use r r+c r+c+rc --wide 0 1 --syn-weights 0 0.1 0.3
-    python3 -m training.e5_seg final --layer 6 --use r+c+rc --wide 1 --syn-weight 0.1 --out runs/e5-seg/final-…
+    python3 -m training.e5_seg final --layer 5 --use r --wide 1 --syn-weight 0.1 --decay 3 --epochs 10   # the shipped v3.1
 
 Protocol (cv): stratified 5-fold CV on dev.json, seed 0 (the folds of `finetune`), synthetic files split by group
 into 5 folds of their own (training/extra.py cv_plan, as `finetune --extra`): fold k trains on dev folds ≠ k plus

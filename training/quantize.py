@@ -24,14 +24,22 @@ def _per_row_int8(w: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return q.T.copy(), s
 
 
+def _is_table(init: onnx.TensorProto, embedding_name_hint: str, weight_only: bool) -> bool:
+    """The word-embedding table; in weight-only mode also the wide n-gram part's table (65,536 × 8: 2 MB in fp32,
+    0.5 MB + scales in int8). Position and token-type tables are small and stay fp32."""
+    return embedding_name_hint in init.name or (weight_only and "wide.table" in init.name)
+
+
 def quantize(model: onnx.ModelProto, embedding_name_hint: str = "word_embeddings", weight_only: bool = False) -> onnx.ModelProto:
-    """weight_only: int8 storage only — each MatMul weight (and the embedding table) is dequantized and multiplied in
-    fp32, with no activation quantization. For encoders whose activations have outlier channels (e5: FFN inputs up
+    """weight_only: int8 storage only — each MatMul weight and lookup table is dequantized and multiplied in
+    fp32, with no activation quantization. Tables are dequantized after their Gather, row by row (see below). For encoders whose activations have outlier channels (e5: FFN inputs up
     to 30× their median), where per-tensor uint8 activations move labels (model card: 94% int8/fp32 agreement,
     against ≥ 99%). The dequantization is Cast + Mul of initializers, not DequantizeLinear: onnxruntime folds such
     constant subgraphs into fp32 weights once when the session is created (checked on onnxruntime-node 1.30's
     optimized graph), whereas it never constant-folds DequantizeLinear: it fuses DequantizeLinear → MatMul into
-    MatMulNBits where it can and dequantizes the embedding table on every run."""
+    MatMulNBits where it can and dequantizes the embedding table on every run. Tables are not folded: Gather of the
+    int8 rows and of their scales, then Cast + Mul of just those rows, so the session never builds the fp32 table
+    (7.9 M entries for v3's vocabulary) and the per-run cost is the gathered rows."""
     graph = model.graph
     inits = {i.name: i for i in graph.initializer}
     new_nodes, drop = [], set()
@@ -60,21 +68,27 @@ def quantize(model: onnx.ModelProto, embedding_name_hint: str = "word_embeddings
                 helper.make_node("Mul", [y + "_xs", base + "_scale"], [y + "_s"]),
                 helper.make_node("Mul", [y + "_f", y + "_s"], [y]),
             ]
-        elif node.op_type == "Gather" and embedding_name_hint in node.input[0] and node.input[0] in inits:
+        elif node.op_type == "Gather" and node.input[0] in inits and _is_table(inits[node.input[0]], embedding_name_hint, weight_only):
             w = numpy_helper.to_array(inits[node.input[0]])
             q, scale = _per_row_int8(w)
-            base = node.input[0]
+            base, ids, out = node.input[0], node.input[1], node.output[0]
+            if weight_only:
+                # Gather first, then dequantize only the rows gathered: nothing table-sized at session creation or per run.
+                # A table read by several Gathers (the wide part's three n-gram orders) is stored once.
+                if base not in drop:
+                    graph.initializer.extend([numpy_helper.from_array(q, base + "_q"),
+                                              numpy_helper.from_array(scale.reshape(-1, 1), base + "_scale")])
+                drop.add(base)
+                new_nodes += [helper.make_node("Gather", [base + "_q", ids], [out + "_q"], axis=0),
+                              helper.make_node("Cast", [out + "_q"], [out + "_qf"], to=TensorProto.FLOAT),
+                              helper.make_node("Gather", [base + "_scale", ids], [out + "_s"], axis=0),
+                              helper.make_node("Mul", [out + "_qf", out + "_s"], list(node.output))]
+                continue
             drop.add(base)
-            if weight_only:  # foldable at session creation (see above), instead of a table-sized dequantization per run
-                graph.initializer.extend([numpy_helper.from_array(q, base + "_q"),
-                                          numpy_helper.from_array(scale.reshape(-1, 1), base + "_scale")])
-                deq = [helper.make_node("Cast", [base + "_q"], [base + "_qf"], to=TensorProto.FLOAT),
-                       helper.make_node("Mul", [base + "_qf", base + "_scale"], [base + "_deq"])]
-            else:
-                graph.initializer.extend([numpy_helper.from_array(q, base + "_q"),
-                                          numpy_helper.from_array(scale, base + "_scale")])
-                deq = [helper.make_node("DequantizeLinear", [base + "_q", base + "_scale"], [base + "_deq"], axis=0)]
-            new_nodes += deq + [helper.make_node("Gather", [base + "_deq", node.input[1]], list(node.output), axis=0)]
+            graph.initializer.extend([numpy_helper.from_array(q, base + "_q"),
+                                      numpy_helper.from_array(scale, base + "_scale")])
+            new_nodes += [helper.make_node("DequantizeLinear", [base + "_q", base + "_scale"], [base + "_deq"], axis=0),
+                          helper.make_node("Gather", [base + "_deq", ids], list(node.output), axis=0)]
         else:
             new_nodes.append(node)
     del graph.node[:]

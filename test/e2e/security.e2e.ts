@@ -3,7 +3,7 @@
  * payloads is shown as text in the app and in the exported HTML report, where no script runs — with the
  * report's own CSP, and with that CSP removed (escaping alone must hold).
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
@@ -75,4 +75,31 @@ test('security: strict CSP served; HTML/script in a transcript stays text in the
     await expectInert(report, label);
   }
   await report.close();
+});
+
+/**
+ * The preview server (`npm start`) used to gzip the model on the fly and drop its Content-Length; transformers.js
+ * then grew its buffer chunk by chunk (a quadratic copy: ~3 s of the cold start). Read the way the worker reads it.
+ */
+test('models are served as they are: Content-Length, no compression, the app origin headers', async ({ page, origin }) => {
+  await page.goto(origin + '/');
+  await page.getByRole('heading', { level: 1 }).waitFor();
+  const file = 'models/xinan-safety-zh/onnx/model_quantized.onnx';
+  const got = await page.evaluate(async (url) => {
+    const r = await fetch(url, { cache: 'no-store' });
+    const bytes = (await r.arrayBuffer()).byteLength;
+    // No helper function in here: tsx's __name wrapper does not exist in the page.
+    return {
+      status: r.status,
+      bytes,
+      length: r.headers.get('content-length'),
+      encoding: r.headers.get('content-encoding'),
+      coep: r.headers.get('cross-origin-embedder-policy'),
+    };
+  }, `/${file}`);
+  assertEqual(got.status, 200, 'model file served');
+  assertEqual(got.bytes, statSync(file).size, 'the whole file, unchanged in size');
+  assertEqual(got.length, String(statSync(file).size), 'with its Content-Length');
+  assertEqual(got.encoding, null, 'not compressed on the fly');
+  assertEqual(got.coep, 'require-corp', 'with the app origin headers');
 });
