@@ -65,10 +65,11 @@ function serveModels(dir: string): Connect.NextHandleFunction {
   return (req, res, next) => {
     const path = normalize(join(dir, decodeURIComponent((req.url ?? '').split('?')[0])));
     // `dir + sep`: a bare prefix test would also let `/models/../models-other/x` through.
-    if (!path.startsWith(dir + sep) || !existsSync(path) || !statSync(path).isFile()) return next();
+    const file = path.startsWith(dir + sep) && existsSync(path) ? statSync(path) : undefined;
+    if (!file?.isFile()) return next();
     for (const [k, v] of Object.entries(SECURITY_HEADERS)) res.setHeader(k, v);
     res.setHeader('Content-Type', path.endsWith('.json') ? 'application/json' : 'application/octet-stream');
-    res.setHeader('Content-Length', statSync(path).size);
+    res.setHeader('Content-Length', file.size);
     if (req.method === 'HEAD') return res.end();
     createReadStream(path).pipe(res);
   };

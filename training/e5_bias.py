@@ -24,7 +24,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from .e5_seg import ROOT, SAFE, SYN, decided, feature_matrix, load_items, probs, train_head
+from .e5_seg import ROOT, SAFE, SYN, HeadFit, decided, feature_matrix, load_items
 from .extra import cv_plan
 from .finetune import LABELS
 from .metrics import mean_std, report
@@ -51,25 +51,6 @@ def choose(gold: np.ndarray, p: np.ndarray, threshold: float) -> float:
     return float(GRID[int(np.argmax(scores))])  # first of equals: the smallest shift
 
 
-class Trainer:
-    """One head per call on the given training rows, as `e5_seg.setting_cv` trains them."""
-
-    def __init__(self, f: dict, a, layer: int, use: str, wide: int, sw: float):
-        self.labels, self.n_dev, self.sw, self.a = f["labels"], int(f["n_dev"]), sw, a
-        self.x_all = feature_matrix(f, layer, use)
-        self.wide_all = tuple(torch.from_numpy(f[k]) for k in ("ids", "mask", "types")) if wide else None
-
-    def wi(self, idx: np.ndarray):
-        return tuple(t[torch.from_numpy(idx)] for t in self.wide_all) if self.wide_all is not None else None
-
-    def fit_score(self, tr: np.ndarray, evals: list[np.ndarray], seed: int) -> list[np.ndarray]:
-        mu, sd = self.x_all[tr].mean(0), self.x_all[tr].std(0) + 1e-6
-        x = torch.from_numpy((self.x_all - mu) / sd).float()
-        w = torch.tensor([1.0 if i < self.n_dev else self.sw for i in tr])
-        head = train_head(x[tr], self.wi(tr), torch.from_numpy(self.labels[tr]).long(), w, self.a, seed)
-        return [probs(head, x[e], self.wi(e)) for e in evals]
-
-
 def rows_of(plan, folds: list[int], starts: list[int], sw: float) -> np.ndarray:
     """Training rows made of the given folds: their dev items, and (sw > 0) their synthetic groups."""
     tr = [plan[m].dev_val for m in folds]
@@ -92,7 +73,11 @@ def run(a) -> dict:
     sizes = f["extra_sizes"].tolist()
     starts = np.cumsum([n_dev] + sizes[:-1]).tolist()
     plan = cv_plan(labels[:n_dev].tolist(), [[it["group"] for it in e.items] for e in a._extras], 5, a.seed)
-    t = Trainer(f, a, a.layer, a.use, a.wide, a.syn_weight)
+    x_all = feature_matrix(f, a.layer, a.use)
+    wide_all = tuple(torch.from_numpy(f[k]) for k in ("ids", "mask", "types")) if a.wide else None
+
+    def fit(tr: np.ndarray, seed: int) -> HeadFit:
+        return HeadFit(x_all, wide_all, labels, n_dev, tr, a.syn_weight, a, seed)
     gold = labels[:n_dev]
     oof = np.zeros((n_dev, len(LABELS)))
     ex_oof = [np.zeros((n, len(LABELS))) for n in sizes]
@@ -106,14 +91,15 @@ def run(a) -> dict:
         if a.syn_weight > 0:
             for st, idx in zip(starts, fold.extra_train):
                 tr += (st + idx).tolist()
-        p, *pe = t.fit_score(np.array(tr), [fold.dev_val, *ex_val], a.seed + k)
+        outer = fit(np.array(tr), a.seed + k)
+        p, pe = outer.score(fold.dev_val), [outer.score(e) for e in ex_val]
         oof[fold.dev_val] = p
         for j, q in enumerate(pe):
             ex_oof[j][fold.extra_val[j]] = q
         inner_p = np.zeros((n_dev, len(LABELS)))
         for j in others:
             tr = rows_of(plan, [m for m in others if m != j], starts, a.syn_weight)
-            inner_p[plan[j].dev_val] = t.fit_score(tr, [plan[j].dev_val], a.seed + 100 + 10 * k + j)[0]
+            inner_p[plan[j].dev_val] = fit(tr, a.seed + 100 + 10 * k + j).score(plan[j].dev_val)
         inner = np.concatenate([plan[j].dev_val for j in others])
         b = choose(gold[inner], inner_p[inner], a.threshold)
         chosen.append(b)

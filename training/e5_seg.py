@@ -194,6 +194,28 @@ def probs(head: Head, x, wide_in) -> np.ndarray:
     return head(x, wide_in).softmax(-1).numpy()
 
 
+class HeadFit:
+    """One head trained on rows `tr`, as every CV fold, `final` and `e5_bias` train it: features standardized with the
+    training rows' mean and std, dev items at weight 1 and synthetic ones at `sw`."""
+
+    def __init__(self, x_all: np.ndarray, wide_all, labels: np.ndarray, n_dev: int, tr: np.ndarray, sw: float, a, seed: int):
+        self.wide_all = wide_all
+        self.mu, self.sd = x_all[tr].mean(0), x_all[tr].std(0) + 1e-6
+        self.x = torch.from_numpy((x_all - self.mu) / self.sd).float()
+        w = torch.tensor([1.0 if i < n_dev else sw for i in tr])
+        self.head = train_head(self.x[tr], self.wide(tr), torch.from_numpy(labels[tr]).long(), w, a, seed)
+
+    def wide(self, idx: np.ndarray):
+        return tuple(t[torch.from_numpy(idx)] for t in self.wide_all) if self.wide_all is not None else None
+
+    def score(self, idx: np.ndarray) -> np.ndarray:
+        return probs(self.head, self.x[idx], self.wide(idx))
+
+    def score_raw(self, x_raw: np.ndarray, idx: np.ndarray) -> np.ndarray:
+        """Rows of other (unstandardized) features, e.g. the int8-simulated ones, with the wide input of rows `idx`."""
+        return probs(self.head, torch.from_numpy((x_raw - self.mu) / self.sd).float(), self.wide(idx))
+
+
 def decided(p: np.ndarray, threshold: float) -> np.ndarray:
     """src/lib/decision.ts: unsafe when 1 − P(Safe) ≥ threshold, then the top unsafe class."""
     q = p.copy()
@@ -221,22 +243,17 @@ def setting_cv(f, a, layer: int, use: str, wide: int, sw: float, threshold: floa
         if sw > 0:
             for st, idx in zip(starts, fold.extra_train):
                 tr += (st + idx).tolist()
-        tr = np.array(tr)
-        mu, sd = x_all[tr].mean(0), x_all[tr].std(0) + 1e-6
-        x = torch.from_numpy((x_all - mu) / sd).float()
-        w = torch.tensor([1.0 if i < n_dev else sw for i in tr])
-        wi = (lambda idx: tuple(t[idx] for t in wide_all)) if wide else (lambda idx: None)
-        head = train_head(x[tr], wi(torch.from_numpy(tr)), torch.from_numpy(labels[tr]).long(), w, a, a.seed + k)
+        fit = HeadFit(x_all, wide_all, labels, n_dev, np.array(tr), sw, a, a.seed + k)
         vi = fold.dev_val
-        p = probs(head, x[vi], wi(torch.from_numpy(vi)))
+        p = fit.score(vi)
         oof[vi] = p
         if x8_all is not None:  # the same head on simulated-int8 encoder features: a screen for int8 parity
-            p8 = probs(head, torch.from_numpy((x8_all[vi] - mu) / sd).float(), wi(torch.from_numpy(vi)))
+            p8 = fit.score_raw(x8_all[vi], vi)
             agree += int((p8.argmax(1) == p.argmax(1)).sum())
         reps.append(report(labels[vi], p.argmax(1), len(LABELS)))
         app_reps.append(report(labels[vi], decided(p, threshold), len(LABELS)))
         for j, (st, idx) in enumerate(zip(starts, fold.extra_val)):
-            ex_oof[j][idx] = probs(head, x[st + idx], wi(torch.from_numpy(st + idx)))
+            ex_oof[j][idx] = fit.score(st + idx)
     s, sa = mean_std(reps), mean_std(app_reps)
     row = {"layer": layer, "use": use, "wide": wide, "syn_weight": sw, "threshold": threshold}
     for name, summ in (("argmax", s), ("app", sa)):
@@ -322,12 +339,9 @@ def final(a):
     _, extras = load_items(a)
     labels, n_dev = f["labels"], int(f["n_dev"])
     tr = np.arange(n_dev if a.syn_weight == 0 else len(labels))
-    x_all = feature_matrix(f, a.layer, a.use)
-    mu, sd = x_all[tr].mean(0), x_all[tr].std(0) + 1e-6
-    x = torch.from_numpy((x_all - mu) / sd).float()
-    wide_in = tuple(torch.from_numpy(f[k][tr]) for k in ("ids", "mask", "types")) if a.wide else None
-    w = torch.tensor([1.0 if i < n_dev else a.syn_weight for i in tr])
-    head = train_head(x[tr], wide_in, torch.from_numpy(labels[tr]).long(), w, a, a.seed)
+    wide_all = tuple(torch.from_numpy(f[k]) for k in ("ids", "mask", "types")) if a.wide else None
+    fit = HeadFit(feature_matrix(f, a.layer, a.use), wide_all, labels, n_dev, tr, a.syn_weight, a, a.seed)
+    mu, sd, x, head = fit.mu, fit.sd, fit.x, fit.head
     cfg, sd_enc = read_checkpoint_dir(a.e5)
     # Reply features only: the shipped graph encodes the reply segment alone (reply_only, the same states as
     # segment attention at a fraction of the cost); otherwise both segments with segment attention.
