@@ -120,7 +120,8 @@ export default defineConfig({
       workbox: {
         globPatterns: ['**/*.{js,mjs,css,html,svg,png,webmanifest,wasm}'],
         globIgnores: ['models/**'],
-        // onnxruntime's threaded wasm is ~27 MB; workbox skips files over 2 MiB by default.
+        // onnxruntime's two threaded wasm builds (plain 14 MB for WASM, asyncify 27 MB for WebGPU: worker/model.ts)
+        // are both precached, so either device works offline; workbox skips files over 2 MiB by default.
         maximumFileSizeToCacheInBytes: 40 * 1024 * 1024,
         clientsClaim: true,
         navigateFallbackDenylist: [/^\/models\//],

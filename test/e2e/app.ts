@@ -124,6 +124,21 @@ export function jsonlRows(text: string): Record<string, unknown>[] {
   return lines.slice(1);
 }
 
+/**
+ * Names of the .wasm files the page's workers fetched (resource timing, read in each worker), skipping
+ * onnxruntime's own thread workers (started from its `ort-wasm…mjs`), which fetch nothing of their own.
+ * Read after scoring, so the inference worker has loaded its runtime.
+ */
+export async function workerWasmFiles(page: Page): Promise<string[]> {
+  const names: string[] = [];
+  for (const worker of page.workers()) {
+    if (/\/ort-wasm[^/]*\.mjs/.test(worker.url())) continue;
+    const urls = await worker.evaluate(() => performance.getEntriesByType('resource').map((e) => e.name));
+    names.push(...urls.map((u) => new URL(u).pathname.split('/').pop() ?? '').filter((n) => n.endsWith('.wasm')));
+  }
+  return names;
+}
+
 /** All scores in the app's IndexedDB, read in the page. */
 export async function storedScores(page: Page): Promise<{ itemId: string; modelId: string; scoredAt: number }[]> {
   return page.evaluate(

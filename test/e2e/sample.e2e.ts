@@ -1,7 +1,7 @@
 /** The workshop path: one click on the built-in sample, score, see results, agreement metrics. */
 import { readFileSync } from 'node:fs';
 import { assert, assertEqual, test } from './harness.ts';
-import { confirmImport, expectText, openApp, waitAllScored } from './app.ts';
+import { confirmImport, expectText, openApp, waitAllScored, workerWasmFiles } from './app.ts';
 
 test('sample: one click imports, scores with the real worker and shows results', async ({ page, origin }) => {
   await openApp(page, origin);
@@ -14,6 +14,11 @@ test('sample: one click imports, scores with the real worker and shows results',
   assert(/是|yes/.test(device), `cross-origin isolated (${device})`);
   assert(/线程: [2-4]/.test(device.replace(/\s+/g, ' ')), `more than one WASM thread (${device})`);
   assertEqual(await page.getByTestId('dialogue-row').count(), 9, 'one row per dialogue');
+  if (/wasm/.test(device)) {
+    // WASM alone loads onnxruntime's plain build (14 MB), not the asyncify one WebGPU needs (27 MB).
+    const wasm = await workerWasmFiles(page);
+    assert(wasm.length === 1 && /^ort-wasm-simd-threaded-[^.]+\.wasm$/.test(wasm[0]), `plain wasm build only (${wasm.join(', ')})`);
+  }
   const note =
     (JSON.parse(readFileSync('dist/models/xinan-safety-zh/config.json', 'utf8')) as { xinan?: { note?: string } }).xinan?.note ?? '';
   const placeholder = /random|preliminary|not for use/i.test(note);
@@ -40,6 +45,11 @@ test(
     await page.getByRole('button', { name: /开始评估/ }).click();
     await waitAllScored(page);
     await expectText(page.getByTestId('device'), /webgpu/); // WebGPU chosen
+    const wasm = await workerWasmFiles(page);
+    assert(
+      wasm.length === 1 && /^ort-wasm-simd-threaded\.asyncify-[^.]+\.wasm$/.test(wasm[0]),
+      `asyncify wasm build only, which WebGPU needs (${wasm.join(', ')})`,
+    );
   },
   { chromiumArgs: ['--enable-unsafe-webgpu', '--use-webgpu-adapter=swiftshader', '--enable-features=Vulkan'] },
 );

@@ -20,7 +20,11 @@ type Progress = (event: ProgressEvent) => void | Promise<void>;
 /** Items per forward pass unless the request says otherwise. */
 export const DEFAULT_BATCH = 8;
 
-/** A short dialogue to warm the runtime up: the first inferences after start are 2–5× slower. */
+/**
+ * A short dialogue to warm the runtime up: the first inferences after start are 2–5× slower. One item
+ * does it; a full batch of 8 added about 0.4 s to every cold start
+ * (models/xinan-safety-zh/README.md, Speed).
+ */
 const WARM_ITEM: ScoreItem = {
   context: [{ speaker: 'seeker', text: '最近总是睡不着，心里很乱，不知道该怎么办。' }],
   response: '听起来你最近压力很大，能多说说是什么让你心里这么乱吗？',
@@ -48,7 +52,7 @@ export function createInferenceApi(deps: ApiDeps) {
     });
     await onProgress?.({ type: 'warming' });
     const warmStart = performance.now();
-    await engine.scoreBatch(new Array<ScoreItem>(DEFAULT_BATCH).fill(WARM_ITEM), DEFAULT_BATCH);
+    await engine.scoreBatch([WARM_ITEM], 1);
     const result: LoadResult = {
       modelId: engine.modelId,
       labels: engine.labels,
