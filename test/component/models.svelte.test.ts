@@ -1,12 +1,16 @@
 /**
  * The model library through its rune class, with an in-memory OPFS and fake-indexeddb: a folder picked
  * with <input webkitdirectory> (File objects with webkitRelativePath) is checked and stored; a broken one
- * gives its specific error and stores nothing; a folder from showDirectoryPicker (a directory handle) is
- * walked the same way; choosing a stored model makes it the scorer's model; removing it keeps its scores.
+ * gives its specific error and stores nothing, and so does one that passes the checks but does not run (the
+ * trial load, given here; the e2e runs the real one in the worker); a folder from showDirectoryPicker (a
+ * directory handle) is walked the same way; choosing a stored model makes it the scorer's model; removing it keeps its scores.
  */
 import { readFileSync } from 'node:fs';
 import { IDBFactory } from 'fake-indexeddb';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { runtimeLoadMsg } from '../../src/lib/inference/load-error.ts';
+import { ModelFolderError } from '../../src/lib/inference/model-folder.ts';
+import type { TrialLoad } from '../../src/lib/state/model-trial.ts';
 import { ModelLibrary, type PickedDir } from '../../src/lib/state/models.svelte.ts';
 import { Scorer } from '../../src/lib/state/scorer.svelte.ts';
 import { Workspace } from '../../src/lib/state/workspace.svelte.ts';
@@ -49,6 +53,13 @@ describe('ModelLibrary', () => {
   let workspace: Workspace;
   let scorer: Scorer;
   let models: ModelLibrary;
+  /** Models the trial load was asked to run, and what it answers (undefined: it runs). */
+  let trials: string[];
+  let trialError: Error | undefined;
+  const trial: TrialLoad = async (m) => {
+    trials.push(m.sha256);
+    if (trialError) throw trialError;
+  };
 
   beforeEach(() => {
     vi.stubGlobal('indexedDB', new IDBFactory());
@@ -58,7 +69,9 @@ describe('ModelLibrary', () => {
     // The bundled model's identity is read over HTTP in the app; here it is given.
     scorer.bundledIdentity = () =>
       Promise.resolve({ modelId: 'xinan-safety-zh', sha256: 'ab'.repeat(32), storageId: 'xinan-safety-zh@abab', placeholder: false });
-    models = new ModelLibrary(workspace, scorer, () => Promise.resolve(root));
+    trials = [];
+    trialError = undefined;
+    models = new ModelLibrary(workspace, scorer, () => Promise.resolve(root), trial);
   });
   afterEach(() => vi.unstubAllGlobals());
 
@@ -81,6 +94,24 @@ describe('ModelLibrary', () => {
     await models.addFiles(picked('copy'));
     expect(models.error).toMatchObject({ msg: { key: 'modelAlreadyStored', params: { name: 'xinan-safety-zh-v1' } } });
     expect(models.list).toHaveLength(1);
+  });
+
+  it('a folder that passes the checks but does not run is removed again, with the runtime error named', async () => {
+    const file = 'onnx/model_quantized.onnx';
+    const ortText = "Can't create a session. ERROR_CODE: 6, ERROR_MESSAGE: No Op registered for MatMulIntegex with domain_version of 14";
+    trialError = new ModelFolderError(runtimeLoadMsg(file, new Error(ortText)), file);
+    expect(await models.addFiles(picked('xinan-safety-zh-v1'))).toBeUndefined();
+    expect(trials).toHaveLength(1);
+    expect(models.error).toMatchObject({ msg: { key: 'modelRunOp', params: { file, op: 'MatMulIntegex', opset: 14 } } });
+    expect(models.error).toMatchObject({ message: expect.stringContaining('uses the operator MatMulIntegex (opset 14)') });
+    expect(root.paths().filter((p) => !p.endsWith('/'))).toEqual([]);
+    expect(models.list).toEqual([]);
+    expect(models.notice).toBeUndefined();
+    // Nothing was left behind: the same folder, once it runs, is stored.
+    trialError = undefined;
+    const stored = await models.addFiles(picked('xinan-safety-zh-v1'));
+    expect(stored?.name).toBe('xinan-safety-zh-v1');
+    expect(trials).toEqual([stored!.sha256, stored!.sha256]);
   });
 
   it('walks a folder from the directory picker, including onnx/', async () => {

@@ -23,6 +23,17 @@ const V1_SHA = createHash('sha256')
   .digest('hex');
 const V1_ID = `xinan-safety-zh-v1@${V1_SHA.slice(0, 16)}`;
 
+/** The ONNX bytes with every node of op type `from` given op type `to` (same length: the protobuf stays valid). */
+function renameOp(bytes: Buffer, from: string, to: string): Buffer {
+  // A NodeProto's op_type is field 4, length-delimited: tag 0x22, then the length, then the name.
+  const key = Buffer.concat([Buffer.from([0x22, from.length]), Buffer.from(from)]);
+  const out = Buffer.from(bytes);
+  let n = 0;
+  for (let i = out.indexOf(key); i >= 0; i = out.indexOf(key, i + 1), n++) out.write(to, i + 2, 'latin1');
+  assert(n > 0 && to.length === from.length, `renamed ${n} ${from} nodes`);
+  return out;
+}
+
 /** Every record of one IndexedDB store, read in the page. */
 async function all<T>(page: Page, store: string): Promise<T[]> {
   return page.evaluate(
@@ -213,6 +224,18 @@ test('byom: a malformed model folder shows its specific error and stores nothing
     error,
     /config\.json: the labels do not map to the 8-class safety taxonomy \(unknown: Rude; missing: Unamiable Judgment\)/,
   );
+
+  // Passes every check but does not run: its MatMulInteger nodes renamed to an operator no runtime has.
+  // The trial load in a worker of its own finds it, and the folder is removed again. The operator's name comes
+  // from onnxruntime's error text, which the worker's early runtime start must not wipe (runtime-start.ts).
+  cpSync(`${V1}/config.json`, join(dir, 'config.json'));
+  writeFileSync(
+    join(dir, 'onnx/model_quantized.onnx'),
+    renameOp(readFileSync(`${V1}/onnx/model_quantized.onnx`), 'MatMulInteger', 'MatMulIntegex'),
+  );
+  await page.getByRole('button', { name: '中文' }).click();
+  await page.getByTestId('model-folder-input').setInputFiles(dir);
+  await expectText(error, /onnx\/model_quantized\.onnx 用到了算子 MatMulIntegex（opset \d+），运行时没有它的实现/);
 
   // Nothing stored: no model files in OPFS, no model listed, nothing in IndexedDB.
   assertEqual(JSON.stringify(await opfsFiles(page)), '{}', 'OPFS holds no model file');

@@ -1,12 +1,14 @@
 /**
  * Models brought from disk: pick a folder (an `<input webkitdirectory>` file list, or a directory handle
- * from showDirectoryPicker), check it whole (inference/model-folder.ts), store it in OPFS, list, remove.
- * A folder that fails a check is not stored at all; the error names the file and what is wrong.
+ * from showDirectoryPicker), check it whole (inference/model-folder.ts), store it in OPFS, load it once in a
+ * worker of its own (model-trial.ts), list, remove. A folder that fails a check, or that the runtime cannot
+ * load and run, is not kept; the error names the file and what is wrong.
  */
 import { msg, type Msg } from '../i18n/msg';
 import { checkModelFolder, ModelFolderError, type FolderFile } from '../inference/model-folder';
 import { listModels, removeModel, saveModel, type DirLike, type StoredModel } from '../storage';
 import { toUiError, type UiError } from './errors';
+import { trialLoader, type TrialLoad } from './model-trial';
 import { opfsRoot, type OpfsRoot } from './opfs';
 import { CHOSEN_KEY, type Scorer } from './scorer.svelte';
 import type { Workspace } from './workspace.svelte';
@@ -34,11 +36,13 @@ export class ModelLibrary {
   #restored = false;
   #workspace: Workspace;
   #scorer: Scorer;
+  #trial: TrialLoad;
 
-  constructor(workspace: Workspace, scorer: Scorer, root: OpfsRoot = opfsRoot) {
+  constructor(workspace: Workspace, scorer: Scorer, root: OpfsRoot = opfsRoot, trial: TrialLoad = trialLoader()) {
     this.#workspace = workspace;
     this.#scorer = scorer;
     this.#root = root;
+    this.#trial = trial;
   }
 
   async #dir(): Promise<DirLike> {
@@ -120,7 +124,13 @@ export class ModelLibrary {
       const checked = await checkModelFolder(folder, files);
       const bundled = await this.#scorer.bundledIdentity().catch(() => undefined);
       if (bundled?.sha256 === checked.sha256) throw new ModelFolderError(msg('modelIsBundled', { name: bundled.modelId }));
-      const stored = await saveModel(await this.#dir(), checked);
+      const dir = await this.#dir();
+      const stored = await saveModel(dir, checked);
+      // The worker reads the model from OPFS, so it is stored first and removed again if it does not run.
+      await this.#trial(stored).catch(async (e: unknown) => {
+        await removeModel(dir, stored.sha256).catch(() => undefined);
+        throw e;
+      });
       this.notice = msg('modelStored', { name: stored.name });
       await this.refresh();
       return stored;

@@ -8,7 +8,7 @@ import type { Device, FileProgressEvent, LoadResult, ProgressEvent } from '../in
 import { isFileEvent } from '../inference/protocol';
 import type { ItemScore, ScoreItem } from '../inference/types';
 import { toTaxonomyScore } from '../inference/label-map';
-import { opfsModelPath } from '../inference/model-paths';
+import { storedModelRequest } from '../inference/model-paths';
 import { countScores, getItems, missingItemIds, putScores, type StoredModel, type StoredScore } from '../storage';
 import { toUiError, type UiError } from './errors';
 import { cacheModelFiles, MODEL_PATH, modelIdentity, type ModelIdentity } from './model-files';
@@ -115,9 +115,7 @@ export class Scorer {
     if (this.model?.storageId === identity.storageId) return this.model;
     this.model = undefined;
     this.phase = 'loading';
-    const req = chosen
-      ? { modelPath: opfsModelPath(chosen.sha256), dtype: chosen.onnxFile.endsWith('model.onnx') ? ('fp32' as const) : ('q8' as const) }
-      : { modelPath: MODEL_PATH };
+    const req = chosen ? storedModelRequest(chosen) : { modelPath: MODEL_PATH };
     const result = await this.#bridge.load(signal, req, this.#onProgress);
     if (!chosen) void cacheModelFiles(MODEL_PATH).catch(() => undefined);
     this.model = { ...result, ...identity };

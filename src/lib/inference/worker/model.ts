@@ -9,7 +9,7 @@ import plainWasm from 'onnxruntime-web/ort-wasm-simd-threaded.wasm?url';
 import plainMjs from 'onnxruntime-web/ort-wasm-simd-threaded.mjs?url';
 import type { Device, LoadRequest } from '../protocol';
 import { opfsFetch } from './opfs-fetch';
-import { startWasmRuntime } from './runtime-start';
+import { afterRuntimeStart, startWasmRuntime } from './runtime-start';
 
 /** More threads than this gave no gain for a model of our size and wastes memory. */
 const MAX_THREADS = 4;
@@ -46,8 +46,9 @@ export function configureRuntime(device: Device, threads: number): Runtime {
   wasm.wasmPaths = { wasm: new URL(BUILDS[build].wasm, base).href, mjs: new URL(BUILDS[build].mjs, base).href };
   wasm.numThreads = threads;
   wasm.proxy = false;
-  // Models brought from disk are read from OPFS (model-paths.ts); wrapped once, not per load.
-  env.fetch = opfsFetch(env.fetch as Parameters<typeof opfsFetch>[0]);
+  // Models brought from disk are read from OPFS (model-paths.ts); a model's bytes end only after the early
+  // runtime start (runtime-start.ts). Wrapped once, not per load.
+  env.fetch = afterRuntimeStart(opfsFetch(env.fetch as Parameters<typeof opfsFetch>[0]));
   runtime = { build, threads };
   return runtime;
 }
