@@ -217,13 +217,12 @@ def run(a):
         for row in summary["table"]:
             log(row)
     if a.out:
-        export(a, tok, segs, enc, y, bert, dims, segment, log)
+        export(a, tok, segs, enc, y, bert, embed, dims, segment, log)
 
 
-def export(a, tok, segs, enc, y, bert, dims, segment, log):
+def export(a, tok, segs, enc, y, bert, embed, dims, segment, log):
     from .crisis_export import write_model_folder
 
-    embed = (lambda recs, its: encoder_features(bert, its, tok, a.max_len)) if bert is not None else None
     d, (w, b), lam = fit(tok, segs, enc, y, np.arange(len(y)), a, a.seed, embed)
     net = CrisisNet(d.feat, segment, w, b, bert, d.std).eval()
     log(f"final model: λ {lam.tolist()}, {d.feat.K} n-gram slots")

@@ -118,6 +118,7 @@ def cv(a):
     onehot = torch.eye(len(LABELS))[torch.from_numpy(labels).long()]
     cw = torch.tensor(CLASS_WEIGHTS)
     moved = np.arange(sizes[2]) % 2 == 1  # transfer(): every second item has a moved reply
+    a.decay, a.epochs, a.batch = a.teacher_decay, a.teacher_epochs, a.head_batch  # what HeadFit's train_head reads
     rows = []
     for tw in a.transfer_weights:
         t0 = time.time()
@@ -127,7 +128,6 @@ def cv(a):
         for k, fold in enumerate(plan):
             tr = fold.dev_train.tolist() + [i for st, idx in zip(syn_starts, fold.extra_train) for i in (st + idx).tolist()]
             tr = np.array(tr)
-            a.decay, a.epochs, a.batch = a.teacher_decay, a.teacher_epochs, a.head_batch
             teacher = HeadFit(x_all, wide_all, labels, n_dev, tr, a.syn_weight, a, a.seed + k)
             vi = fold.dev_val
             teacher_reps.append(report(labels[vi], teacher.score(vi).argmax(1), 8))
